@@ -40,11 +40,14 @@ export interface InitializerSpec {
   writtenAs: string;
 }
 
+type SpecRow = Omit<InitializerSpec, 'framework' | 'writtenAs'>;
+
 function vs(scale: number, mode: InitializerArgs['mode'], distribution: InitializerArgs['distribution']): InitializerArgs {
   return { scale, mode, distribution };
 }
 
-const TFJS: InitializerSpec[] = [
+const TFJS: InitializerSpec[] = (
+  [
   // tfjs-layers/src/initializers.ts:597-621 (ids and registered class names); defaults as in §1.1.
   { id: 'zeros', kind: 'constant', defaults: { value: 0 }, aliases: ['Zeros'] },
   { id: 'ones', kind: 'constant', defaults: { value: 1 }, aliases: ['Ones'] },
@@ -62,9 +65,11 @@ const TFJS: InitializerSpec[] = [
   { id: 'leCunUniform', kind: 'varianceScaling', defaults: vs(1, 'fanIn', 'uniform'), aliases: ['LeCunUniform'] },
   { id: 'orthogonal', kind: 'orthogonal', defaults: { gain: 1 }, aliases: ['Orthogonal'] },
   { id: 'identity', kind: 'identity', defaults: { gain: 1 }, aliases: ['Identity'] },
-].map((s) => ({ ...s, framework: 'tfjs' as const, writtenAs: s.id }));
+  ] satisfies SpecRow[]
+).map((s) => ({ ...s, framework: 'tfjs' as const, writtenAs: s.id }));
 
-const KERAS: InitializerSpec[] = [
+const KERAS: InitializerSpec[] = (
+  [
   // Keras 3 keras/src/initializers/__init__.py:28-63 and random_initializers.py @v3.15.1; tf.keras 2.15 same names (§2.1-2.2).
   { id: 'zeros', kind: 'constant', defaults: { value: 0 }, aliases: ['Zeros', 'zero'] },
   { id: 'ones', kind: 'constant', defaults: { value: 1 }, aliases: ['Ones', 'one'] },
@@ -97,9 +102,11 @@ const KERAS: InitializerSpec[] = [
   { id: 'lecun_uniform', kind: 'varianceScaling', defaults: vs(1, 'fanIn', 'uniform'), aliases: ['LecunUniform'] },
   { id: 'orthogonal', kind: 'orthogonal', defaults: { gain: 1 }, aliases: ['Orthogonal', 'OrthogonalInitializer'] },
   { id: 'identity', kind: 'identity', defaults: { gain: 1 }, aliases: ['Identity', 'IdentityInitializer'] },
-].map((s) => ({ ...s, framework: 'keras' as const, writtenAs: s.id }));
+  ] satisfies SpecRow[]
+).map((s) => ({ ...s, framework: 'keras' as const, writtenAs: s.id }));
 
-const PYTORCH: InitializerSpec[] = [
+const PYTORCH: InitializerSpec[] = (
+  [
   // torch/nn/init.py (§3.3); module defaults from reset_parameters (§3.4).
   { id: 'uniform_', kind: 'uniform', defaults: { minval: 0, maxval: 1 }, aliases: ['uniform'] },
   { id: 'normal_', kind: 'normal', defaults: { mean: 0, stddev: 1 }, aliases: ['normal'] },
@@ -148,7 +155,8 @@ const PYTORCH: InitializerSpec[] = [
   { id: 'default_rnn', kind: 'torchDefaultRnn', defaults: {}, aliases: [] },
   // nn.Embedding: normal_(w) = N(0, 1) (sparse.py Embedding.reset_parameters).
   { id: 'default_embedding', kind: 'normal', defaults: { mean: 0, stddev: 1 }, aliases: [] },
-].map((s) => ({ ...s, framework: 'pytorch' as const, writtenAs: `nn.init.${s.id}` }));
+  ] as SpecRow[]
+).map((s) => ({ ...s, framework: 'pytorch' as const, writtenAs: `nn.init.${s.id}` }));
 
 const BY_FRAMEWORK: Record<Framework, InitializerSpec[]> = { tfjs: TFJS, keras: KERAS, pytorch: PYTORCH };
 

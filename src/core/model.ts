@@ -66,6 +66,14 @@ export interface InitializerRef {
   form: InitializerForm;
   /** The initializer expression (string literal, call, object literal); absent for defaults. */
   span?: Span;
+  /**
+   * The part that names the initializer and that a swap rewrites: the string literal's contents (without
+   * quotes), the factory or class identifier (`glorotNormal` in `tf.initializers.glorotNormal({seed: 7})`),
+   * or the `className` string's contents of a serialized initializer.
+   */
+  nameSpan?: Span;
+  /** The property (`kernelInitializer: ...`) or keyword argument that holds the initializer, when written. */
+  propertySpan?: Span;
   /** The source text as written, for messages ("tf.initializers.glorotNormal({seed: 7})"). */
   text?: string;
   /** Set when the expression is held in a variable used by several layers (fixers must know). */

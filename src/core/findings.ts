@@ -1,0 +1,48 @@
+/**
+ * What the rules report: findings with spans, severities, related locations and fixes. Fixes are stated as
+ * framework-neutral intents by the rules; each analyzer turns an intent into text edits for its syntax
+ * (rules never see syntax).
+ */
+import type { InitializerArgs, Span } from './model';
+import type { WeightSlot } from './initializers';
+
+export type Severity = 'error' | 'warning' | 'info';
+export type SeveritySetting = Severity | 'off';
+
+export interface TextEdit {
+  span: Span;
+  newText: string;
+}
+
+export type FixIntent =
+  /** Replace (or insert, where the default was implicit) the initializer of a layer's weight slot. */
+  | { kind: 'setInitializer'; layer: number; slot: WeightSlot; to: string; args?: InitializerArgs }
+  /** Set a boolean layer option (e.g. LSTM unitForgetBias). */
+  | { kind: 'setLayerOption'; layer: number; option: 'unitForgetBias'; value: boolean }
+  /** Rewrite a falsy initializer argument that the framework replaces by its default (tfjs `||`). */
+  | { kind: 'fixFalsyArg'; layer: number; slot: WeightSlot; arg: keyof InitializerArgs };
+
+export interface Fix {
+  title: string;
+  intent: FixIntent;
+  /**
+   * Safe fixes keep the model's behaviour apart from the defect (fix-all may apply them). Initializer swaps
+   * change the model and are unsafe: offered as quick fixes, never applied in bulk unless the user opts in.
+   */
+  safe: boolean;
+  /** Text edits, filled in by the analyzer that produced the model; absent when no edit could be made. */
+  edits?: TextEdit[];
+}
+
+export interface Finding {
+  ruleId: string;
+  severity: Severity;
+  message: string;
+  span: Span;
+  /** Name of the model the finding belongs to. */
+  model: string;
+  /** Index of the layer in the model, for layer findings. */
+  layer?: number;
+  related: { span: Span; message: string }[];
+  fixes: Fix[];
+}
