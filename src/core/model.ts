@@ -131,6 +131,10 @@ export interface LayerNode {
   outFeatures?: number;
   /** Spatial kernel size, e.g. [3, 3]. */
   kernelSize?: number[];
+  /** Conv / pooling strides, e.g. [2, 2] (default 1 in every dimension). */
+  strides?: number[];
+  /** Pooling window, e.g. [2, 2]. */
+  poolSize?: number[];
   /** Depthwise multiplier (depthwise/separable conv). */
   depthMultiplier?: number;
   /** Conv groups (PyTorch). */

@@ -1,0 +1,96 @@
+import { initializerSpec } from '../initializers';
+import type { InitializerArgs } from '../model';
+import { TRUNC_NORMAL_2SIGMA_VARIANCE } from '../moments';
+import { describeInitializer } from '../recommend';
+import { activationLabel, layerCases, unitSecondMoment, type LayerCase } from './layer-cases';
+import { fmt } from './format';
+import { layerLabel } from './graph';
+import type { Rule } from './types';
+
+/** Per-layer signal gains inside this band keep the signal within a factor of two per layer. */
+export const FIXED_SCALE_BAND = { lo: 0.5, hi: 2 };
+
+const round3 = (x: number) => Number(x.toPrecision(3));
+
+/** The arguments that make this initializer realize E[W²] = target, in its own parameterization. */
+function argsFor(c: LayerCase, targetVariance: number): InitializerArgs | undefined {
+  const spec = initializerSpec(c.ref.framework, c.ref.id!);
+  if (!spec) return undefined;
+  const std = Math.sqrt(targetVariance);
+  switch (spec.kind) {
+    case 'normal':
+      return { stddev: round3(std) };
+    case 'truncatedNormal':
+      // tfjs/Keras truncate at ±2σ without correction: realized variance T·stddev² (reference §1.2, §2.2).
+      // PyTorch trunc_normal_ cuts at absolute ±2, far beyond σ for any std that fits a layer.
+      return c.ref.framework === 'pytorch' ? { stddev: round3(std) } : { stddev: round3(std / Math.sqrt(TRUNC_NORMAL_2SIGMA_VARIANCE)) };
+    case 'uniform': {
+      const limit = round3(Math.sqrt(3) * std);
+      return { minval: -limit, maxval: limit };
+    }
+    default:
+      return undefined;
+  }
+}
+
+export const fixedScale: Rule = {
+  meta: {
+    id: 'fixed-scale',
+    defaultSeverity: 'warning',
+    title: 'Fixed-scale initializer wrong for the layer\'s fan-in',
+    description:
+      'An initializer with a fixed scale (randomNormal, randomUniform, truncatedNormal, PyTorch normal_/uniform_) whose per-layer signal gain fan_in·E[W²]·E[f²] lies outside [0.5, 2] for this layer.',
+    fixable: true,
+    docs: `A fixed standard deviation ignores the layer's width. The second moment a layer passes on is
+fan_in·E[W²]·E[f(z)²], so the same \`stddev: 0.05\` is a gain of 0.32 on a 256-wide ReLU layer, 0.64 on a 512-wide one
+and 1.28 on a 1024-wide one: after 10 layers the signal is ×1e-5 or ×12 depending only on the width
+(tfjs defaults; ../anchors §5). The rule reports a layer whose gain lies outside [0.5, 2] and gives the std that
+would make it 1 for the activation that follows.
+
+**Fix:** a variance-scaling initializer (He for ReLU, Glorot for tanh/sigmoid, LeCun for SELU), or the std the
+message computes, which is exact for this layer's fan-in.
+
+\`\`\`ts
+// before (fan-in 1024, relu)
+tf.layers.dense({units: 1024, activation: 'relu', kernelInitializer: tf.initializers.randomNormal({stddev: 0.05})})
+// after
+tf.layers.dense({units: 1024, activation: 'relu', kernelInitializer: tf.initializers.randomNormal({stddev: 0.0442})})
+\`\`\`
+`,
+  },
+  check(ctx) {
+    const out = [];
+    for (const c of layerCases(ctx)) {
+      if (c.family !== 'fixed' || c.signalGain === undefined || c.c.estimate === undefined) continue;
+      if (c.signalGain >= FIXED_SCALE_BAND.lo && c.signalGain <= FIXED_SCALE_BAND.hi) continue;
+      const f2 = c.reached ? unitSecondMoment(c.reached) : 1;
+      if (f2 === undefined || !c.realized) continue;
+      const w2 = c.realized.variance + c.realized.mean * c.realized.mean;
+      const fanIn = c.c.estimate / w2;
+      const target = 1 / (fanIn * f2);
+      const args = argsFor(c, target);
+      const act = c.reached ? `${activationLabel(c.reached)}` : 'a linear output';
+      const fit = args?.stddev !== undefined ? `stddev ${args.stddev}` : args?.maxval !== undefined ? `limits ±${args.maxval}` : `std ${fmt(Math.sqrt(target), 3)}`;
+      out.push({
+        severity: c.ref.explicit ? ('warning' as const) : ('info' as const),
+        message:
+          `${describeInitializer(c.ref)} (std ${fmt(c.realized.std, 3)}) with fan-in ${fmt(fanIn)} before ${act}: ` +
+          `per-layer signal gain ${fmt(c.signalGain)}, outside [${FIXED_SCALE_BAND.lo}, ${FIXED_SCALE_BAND.hi}]. ` +
+          `${fit} would give 1 (std ${fmt(Math.sqrt(target), 3)}).`,
+        span: c.ref.span ?? c.layer.span,
+        layer: c.layer.index,
+        related: [],
+        fixes: args
+          ? [
+              {
+                title: `Set ${fit} for the kernel of ${layerLabel(c.layer)}`,
+                intent: { kind: 'setInitializer' as const, layer: c.layer.index, slot: 'kernel' as const, to: c.ref.id!, args },
+                safe: false,
+              },
+            ]
+          : [],
+      });
+    }
+    return out;
+  },
+};

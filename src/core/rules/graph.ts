@@ -1,0 +1,101 @@
+/**
+ * Graph questions the rules ask of a model description: who consumes a node, which activation a weighted
+ * layer's output reaches, whether a normalization or a residual add stands in between.
+ */
+import { activationSpec, type ActivationFamily } from '../activations';
+import type { ActivationRef, LayerNode, Model } from '../model';
+import { PASS_THROUGH_KINDS, WEIGHTED_KINDS } from '../model';
+
+export function consumers(model: Model): number[][] {
+  const out: number[][] = model.layers.map(() => []);
+  for (const l of model.layers) for (const i of l.inputs) if (i >= 0 && i < out.length) out[i].push(l.index);
+  return out;
+}
+
+export interface ReachedActivation {
+  activation: ActivationRef;
+  /** The layer that applies it: the weighted layer itself (fused) or an activation layer downstream. */
+  at: number;
+  family: ActivationFamily;
+}
+
+/**
+ * The activation a weighted layer's output goes through first: its fused activation when it is not linear,
+ * else the first activation layer reached through pass-through layers (dropout, pooling, flatten, reshape).
+ * Returns undefined when a normalization layer, another weighted layer, a merge or the model output comes
+ * first, or when the path is unknown. With several consumers, every path must reach an activation of the
+ * same family for a result.
+ */
+export function activationAfter(model: Model, index: number, cons = consumers(model)): ReachedActivation | undefined {
+  const layer = model.layers[index];
+  const fused = layer.activation;
+  if (fused && fused.id !== undefined && fused.id !== 'linear') {
+    const spec = activationSpec(fused.id);
+    return spec ? { activation: fused, at: index, family: spec.family } : undefined;
+  }
+  if (fused && fused.id === undefined) return undefined; // unknown fused activation: say nothing
+  let found: ReachedActivation | undefined;
+  const seen = new Set<number>();
+  const visit = (i: number): boolean => {
+    for (const c of cons[i]) {
+      if (seen.has(c)) continue;
+      seen.add(c);
+      const node = model.layers[c];
+      if (node.kind === 'activation') {
+        if (!node.activation || node.activation.id === undefined) return false;
+        const spec = activationSpec(node.activation.id);
+        if (!spec) return false;
+        if (found && found.family !== spec.family) return false;
+        found ??= { activation: node.activation, at: c, family: spec.family };
+        continue;
+      }
+      if (PASS_THROUGH_KINDS.has(node.kind)) {
+        if (!visit(c)) return false;
+        continue;
+      }
+      return false;
+    }
+    return true;
+  };
+  if (!visit(index)) return undefined;
+  return found;
+}
+
+/** True when the layer's output reaches another weighted layer (through anything but a residual add). */
+export function feedsWeightedLayer(model: Model, index: number, cons = consumers(model)): boolean {
+  const seen = new Set<number>();
+  const stack = [...cons[index]];
+  while (stack.length) {
+    const c = stack.pop()!;
+    if (seen.has(c)) continue;
+    seen.add(c);
+    const node = model.layers[c];
+    if (WEIGHTED_KINDS.has(node.kind)) return true;
+    if (node.kind === 'add') continue; // the end of a residual branch: zero-init there is deliberate
+    stack.push(...cons[c]);
+  }
+  return false;
+}
+
+/** True when the layer's output reaches a residual add before any weighted layer (last layer of a branch). */
+export function endsResidualBranch(model: Model, index: number, cons = consumers(model)): boolean {
+  const seen = new Set<number>();
+  const stack = [...cons[index]];
+  while (stack.length) {
+    const c = stack.pop()!;
+    if (seen.has(c)) continue;
+    seen.add(c);
+    const node = model.layers[c];
+    if (node.kind === 'add') return true;
+    if (WEIGHTED_KINDS.has(node.kind)) continue;
+    stack.push(...cons[c]);
+  }
+  return false;
+}
+
+export function layerLabel(layer: LayerNode): string {
+  const name = layer.name ? ` '${layer.name}'` : '';
+  return `${layer.op}${name} (layer ${layer.index + 1})`;
+}
+
+export const FEEDFORWARD_WEIGHTED = new Set(['dense', 'conv', 'convTranspose', 'depthwiseConv', 'separableConv']);

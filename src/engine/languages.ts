@@ -1,0 +1,29 @@
+/** The analyzers the engine knows, by file extension. Each turns source text into model descriptions and fix intents into edits. */
+import type { FixIntent, TextEdit } from '../core/findings';
+import type { AnalysisResult, Model } from '../core/model';
+import { analyzeTfjs, looksLikeTfjs, tfjsFixEdits } from '../analyzers/tfjs';
+
+export interface LanguageAnalyzer {
+  id: string;
+  extensions: readonly string[];
+  /** A cheap test that the file may hold a model (imports or mentions the framework). */
+  mayContainModels(text: string): boolean;
+  analyze(text: string, fileName: string): AnalysisResult;
+  fixEdits(text: string, model: Model, intent: FixIntent): TextEdit[] | undefined;
+}
+
+export const TFJS_ANALYZER: LanguageAnalyzer = {
+  id: 'tfjs',
+  extensions: ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'],
+  mayContainModels: looksLikeTfjs,
+  analyze: analyzeTfjs,
+  fixEdits: tfjsFixEdits,
+};
+
+export const ANALYZERS: readonly LanguageAnalyzer[] = [TFJS_ANALYZER];
+
+export function analyzerFor(fileName: string): LanguageAnalyzer | undefined {
+  const lower = fileName.toLowerCase();
+  if (lower.endsWith('.d.ts')) return undefined;
+  return ANALYZERS.find((a) => a.extensions.some((e) => lower.endsWith(e)));
+}

@@ -1,0 +1,217 @@
+/**
+ * Every rule, on model descriptions written as data: a triggering and a non-triggering case each, including the
+ * documented exceptions. Parsing is tested elsewhere; end-to-end cases through the tfjs analyzer are in
+ * test/engine.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Model } from '../../src/core/model';
+import { propagate } from '../../src/core/propagate';
+import { DEFAULT_THRESHOLDS, ruleById, RULE_LIST, type RuleFinding } from '../../src/core/rules';
+import { act, init, mlp, model } from '../helpers/models';
+
+function run(id: string, m: Model): RuleFinding[] {
+  const rule = ruleById(id);
+  assert.ok(rule, `rule ${id} exists`);
+  return rule.check({ model: m, prediction: propagate(m), thresholds: DEFAULT_THRESHOLDS });
+}
+
+test('catalogue: the eleven rule ids of the spec, each documented', () => {
+  assert.deepEqual(
+    RULE_LIST.map((r) => r.meta.id).sort(),
+    [
+      'exploding-signal',
+      'fixed-scale',
+      'lstm-forget-bias',
+      'recurrent-not-orthogonal',
+      'relu-needs-he',
+      'saturating-needs-glorot',
+      'selu-needs-lecun',
+      'symmetric-init',
+      'tfjs-falsy-arg',
+      'truncated-normal-shortfall',
+      'vanishing-signal',
+    ],
+  );
+  for (const r of RULE_LIST) {
+    assert.ok(r.meta.docs.includes('```'), `${r.meta.id} has a before/after snippet`);
+    assert.ok(r.meta.description.length > 40);
+  }
+});
+
+test('relu-needs-he: default glorotNormal before relu is reported with its numbers; heUniform is not', () => {
+  const bad = run('relu-needs-he', mlp('tfjs', 8, 256, 'relu'));
+  assert.equal(bad.length, 7); // the linear read-out is not followed by relu
+  assert.match(bad[0].message, /glorotNormal before relu: per-layer signal gain 0\.39 \(realized variance 0\.774× nominal\); after 7 such layers the signal is ×0\.0013\. Use heUniform\./);
+  assert.equal(bad[0].severity, 'warning'); // default, but the depth makes it matter
+  assert.deepEqual(bad[0].fixes[0].intent, { kind: 'setInitializer', layer: 0, slot: 'kernel', to: 'heUniform', args: undefined });
+  assert.equal(bad[0].fixes[0].safe, false);
+  assert.equal(run('relu-needs-he', mlp('tfjs', 8, 256, 'relu', 'heUniform')).length, 0);
+});
+
+test('relu-needs-he: a shallow default is information; explicit glorot is a warning; PyTorch default too', () => {
+  const shallow = run('relu-needs-he', mlp('tfjs', 2, 64, 'relu'));
+  assert.equal(shallow.length, 1);
+  assert.equal(shallow[0].severity, 'info');
+  const explicit = run('relu-needs-he', mlp('keras', 2, 64, 'relu', 'glorot_uniform'));
+  assert.equal(explicit[0].severity, 'warning');
+  assert.match(explicit[0].message, /per-layer signal gain 0\.5\. Use he_uniform/);
+  const torch = run('relu-needs-he', mlp('pytorch', 2, 64, 'relu'));
+  assert.match(torch[0].message, /PyTorch's default U\(±1\/√fan_in\) before relu: per-layer signal gain 0\.17/);
+  assert.equal(torch[0].fixes[0].intent.kind === 'setInitializer' && torch[0].fixes[0].intent.to, 'kaiming_uniform_');
+});
+
+test('relu-needs-he: a separate activation layer through dropout counts; a batch norm in between does not', () => {
+  const through = model('tfjs', [
+    { kind: 'dense', inFeatures: 32, outFeatures: 32, kernel: 'glorotUniform' },
+    { kind: 'dropout', extra: { rate: 0.1 } },
+    { kind: 'activation', extra: { activation: act('relu') } },
+    { kind: 'dense', inFeatures: 32, outFeatures: 1 },
+  ]);
+  const f = run('relu-needs-he', through);
+  assert.equal(f.length, 1);
+  assert.equal(f[0].related.length, 1);
+  const normed = model('tfjs', [
+    { kind: 'dense', inFeatures: 32, outFeatures: 32, kernel: 'glorotUniform' },
+    { kind: 'batchNorm' },
+    { kind: 'activation', extra: { activation: act('relu') } },
+    { kind: 'dense', inFeatures: 32, outFeatures: 1 },
+  ]);
+  assert.equal(run('relu-needs-he', normed).length, 0);
+});
+
+test('saturating-needs-glorot: He before tanh reports saturation numbers; Glorot before tanh is fine', () => {
+  const f = run('saturating-needs-glorot', mlp('tfjs', 3, 128, 'tanh', 'heUniform'));
+  assert.equal(f.length, 2);
+  assert.match(f[0].message, /heUniform \(He scaling\) before tanh: pre-activations settle at std [0-9.]+, [0-9.]+% of units saturated, backward gain per layer [0-9.]+\. Use glorotUniform\./);
+  assert.equal(run('saturating-needs-glorot', mlp('tfjs', 3, 128, 'tanh', 'glorotUniform')).length, 0);
+  assert.equal(run('saturating-needs-glorot', mlp('tfjs', 3, 128, 'relu', 'heUniform')).length, 0);
+});
+
+test('selu-needs-lecun: default init before selu is reported; leCunUniform is not', () => {
+  const f = run('selu-needs-lecun', mlp('tfjs', 3, 64, 'selu'));
+  assert.equal(f.length, 2);
+  assert.match(f[0].message, /fan_in·Var\(W\) = 0\.77 instead of 1/);
+  assert.equal(f[0].fixes[0].intent.kind === 'setInitializer' && f[0].fixes[0].intent.to, 'leCunUniform');
+  assert.equal(run('selu-needs-lecun', mlp('tfjs', 3, 64, 'selu', 'leCunUniform')).length, 0);
+  assert.equal(run('selu-needs-lecun', mlp('keras', 3, 64, 'selu', 'lecun_normal')).length, 0);
+});
+
+test('symmetric-init: zeros in a hidden layer is an error; zeros in the read-out or at the end of a residual branch is not', () => {
+  const hidden = mlp('tfjs', 3, 16, 'relu');
+  hidden.layers[1].kernel = init('tfjs', 'zeros');
+  const f = run('symmetric-init', hidden);
+  assert.equal(f.length, 1);
+  assert.equal(f[0].severity, 'error');
+  assert.equal(f[0].fixes[0].intent.kind === 'setInitializer' && f[0].fixes[0].intent.to, 'heUniform');
+  const readout = mlp('tfjs', 3, 16, 'relu');
+  readout.layers[2].kernel = init('tfjs', 'zeros');
+  assert.equal(run('symmetric-init', readout).length, 0);
+  const residual = model('tfjs', [
+    { kind: 'dense', inFeatures: 16, outFeatures: 16, kernel: 'heUniform', activation: 'relu' },
+    { kind: 'dense', inFeatures: 16, outFeatures: 16, kernel: 'zeros' },
+    { kind: 'add', extra: { inputs: [0, 1] } },
+    { kind: 'dense', inFeatures: 16, outFeatures: 1 },
+  ]);
+  assert.equal(run('symmetric-init', residual).length, 0);
+});
+
+test('fixed-scale: randomNormal(0.05) is wrong at fan-in 2048 and gives the std that fits; right at 512', () => {
+  const wide = mlp('tfjs', 3, 2048, 'relu', undefined);
+  for (const l of wide.layers) l.kernel = init('tfjs', 'randomNormal', { stddev: 0.05 }, true);
+  const f = run('fixed-scale', wide);
+  assert.ok(f.length >= 1);
+  // gain = 2048 · 0.0025 · ½ = 2.56; the std that fits relu: √(2/2048) = 0.03125
+  assert.match(f[0].message, /per-layer signal gain 2\.6, outside \[0\.5, 2\]\. stddev 0\.0313 would give 1/);
+  assert.deepEqual(f[0].fixes[0].intent, { kind: 'setInitializer', layer: 0, slot: 'kernel', to: 'randomNormal', args: { stddev: 0.0313 } });
+  const ok = mlp('tfjs', 3, 512, 'relu');
+  for (const l of ok.layers) l.kernel = init('tfjs', 'randomNormal', { stddev: 0.05 });
+  assert.equal(run('fixed-scale', ok).filter((x) => x.layer !== 2).length, 0);
+});
+
+test('vanishing-signal / exploding-signal: reported once per model, only when every possible size agrees', () => {
+  const deep = run('vanishing-signal', mlp('tfjs', 10, 256, 'relu'));
+  assert.equal(deep.length, 1);
+  assert.match(deep[0].message, /signal vanishes: its second moment entering the read-out dense \(layer 10\) is ×1\.9e-4 of the input's/);
+  assert.match(deep[0].message, /Caused by dense \(layer 1\) ×0\.39/);
+  assert.equal(run('vanishing-signal', mlp('tfjs', 10, 256, 'relu', 'heUniform')).length, 0);
+  assert.equal(run('exploding-signal', mlp('tfjs', 10, 256, 'relu', 'heUniform')).length, 0);
+  const big = mlp('tfjs', 10, 1024, 'relu');
+  for (const l of big.layers) l.kernel = init('tfjs', 'randomNormal', { stddev: 0.1 });
+  assert.equal(run('exploding-signal', big).length, 1);
+  // Unknown input width of the first layer: Glorot's gain is bounded, so depth alone proves the loss.
+  const unknownFirst = mlp('keras', 12, 256, 'relu');
+  unknownFirst.layers[0].inFeatures = undefined;
+  assert.equal(run('vanishing-signal', unknownFirst).length, 1);
+  // A fixed std with an unknown width could be anything: no finding.
+  const unknownFixed = mlp('tfjs', 12, 256, 'relu');
+  for (const l of unknownFixed.layers) l.kernel = init('tfjs', 'randomNormal', { stddev: 0.01 });
+  unknownFixed.layers[3].inFeatures = undefined;
+  assert.equal(run('vanishing-signal', unknownFixed).length, 0);
+});
+
+test('recurrent-not-orthogonal and lstm-forget-bias', () => {
+  const lstm = model('tfjs', [
+    { kind: 'lstm', inFeatures: 32, outFeatures: 64, extra: { unitForgetBias: false, timeSteps: 20 } },
+    { kind: 'dense', inFeatures: 64, outFeatures: 1 },
+  ]);
+  assert.equal(run('recurrent-not-orthogonal', lstm).length, 0); // tfjs default orthogonal
+  const fb = run('lstm-forget-bias', lstm);
+  assert.equal(fb.length, 1);
+  assert.equal(fb[0].severity, 'info');
+  assert.deepEqual(fb[0].fixes[0].intent, { kind: 'setLayerOption', layer: 0, option: 'unitForgetBias', value: true });
+  lstm.layers[0].recurrent = init('tfjs', 'glorotUniform');
+  lstm.layers[0].unitForgetBias = true;
+  assert.equal(run('recurrent-not-orthogonal', lstm).length, 1);
+  assert.equal(run('lstm-forget-bias', lstm).length, 0);
+  const keras = model('keras', [{ kind: 'lstm', inFeatures: 8, outFeatures: 8, extra: { unitForgetBias: true } }]);
+  assert.equal(run('lstm-forget-bias', keras).length, 0);
+  const torch = model('pytorch', [{ kind: 'lstm', inFeatures: 8, outFeatures: 8, extra: { unitForgetBias: false } }]);
+  const t = run('recurrent-not-orthogonal', torch);
+  assert.equal(t.length, 1);
+  assert.equal(t[0].severity, 'info');
+});
+
+test('truncated-normal-shortfall: explicit heNormal before relu, varianceScaling normal; not uniform, not defaults', () => {
+  const he = run('truncated-normal-shortfall', mlp('tfjs', 3, 64, 'relu', 'heNormal'));
+  assert.equal(he.length, 3);
+  assert.match(he[0].message, /0\.774× the intended variance\. Use heUniform/);
+  const vs = mlp('tfjs', 2, 64, 'relu');
+  vs.layers[0].kernel = init('tfjs', 'varianceScaling', { scale: 2, mode: 'fanIn', distribution: 'normal' });
+  const v = run('truncated-normal-shortfall', vs);
+  assert.equal(v.length, 1);
+  assert.deepEqual(v[0].fixes[0].intent, {
+    kind: 'setInitializer',
+    layer: 0,
+    slot: 'kernel',
+    to: 'varianceScaling',
+    args: { scale: 2, mode: 'fanIn', distribution: 'uniform' },
+  });
+  assert.equal(run('truncated-normal-shortfall', mlp('tfjs', 3, 64, 'relu', 'heUniform')).length, 0);
+  assert.equal(run('truncated-normal-shortfall', mlp('tfjs', 3, 64, 'tanh')).length, 0); // default glorotNormal: not explicit
+  assert.equal(run('truncated-normal-shortfall', mlp('keras', 3, 64, 'relu', 'he_normal')).length, 0); // Keras corrects
+});
+
+test('tfjs-falsy-arg: minval 0 and stddev 0 are errors with safe fixes; mean 0 and uniform seed 0 are not findings', () => {
+  const m = mlp('tfjs', 2, 16, 'relu');
+  const ref = init('tfjs', 'randomUniform', { minval: 0, maxval: 1, seed: 0 });
+  ref.falsyArgs = [
+    { name: 'minval', span: { start: 3, end: 4 } },
+    { name: 'seed', span: { start: 7, end: 8 } },
+  ];
+  m.layers[0].kernel = ref;
+  const f = run('tfjs-falsy-arg', m);
+  assert.equal(f.length, 1);
+  assert.equal(f[0].severity, 'error');
+  assert.match(f[0].message, /minval: 0 is falsy and silently becomes -0\.05/);
+  assert.equal(f[0].fixes[0].safe, true);
+  const n = init('tfjs', 'randomNormal', { mean: 0, stddev: 0, seed: 0 });
+  n.falsyArgs = [
+    { name: 'mean', span: { start: 1, end: 2 } },
+    { name: 'stddev', span: { start: 3, end: 4 } },
+    { name: 'seed', span: { start: 5, end: 6 } },
+  ];
+  m.layers[0].kernel = n;
+  const g = run('tfjs-falsy-arg', m);
+  assert.deepEqual(g.map((x) => x.message.match(/(stddev|seed)/)?.[1]), ['stddev', 'seed']);
+});
