@@ -18,6 +18,9 @@ const builds = [
     minify: production,
     sourcemap: !production,
     logLevel: 'warning',
+    // fdir (via tinyglobby) calls createRequire(import.meta.url), which is empty in a CJS bundle.
+    banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+    define: { 'import.meta.url': '__importMetaUrl' },
   },
 ];
 

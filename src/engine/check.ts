@@ -57,8 +57,16 @@ export function checkText(text: string, fileName: string, options: CheckOptions 
   }
   const suppressions = parseSuppressions(text);
   const starts = computeLineStarts(text);
+  const seen = new Set<string>();
   report.findings = report.findings
     .filter((f) => !isSuppressed(suppressions, f, text, starts))
+    // A shared initializer variable is one place in the source: say a thing about it once.
+    .filter((f) => {
+      const key = `${f.ruleId}\u0000${f.span.start}\u0000${f.span.end}\u0000${f.message}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
     .sort((a, b) => a.span.start - b.span.start || a.ruleId.localeCompare(b.ruleId));
   return report;
 }

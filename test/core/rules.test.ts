@@ -83,7 +83,10 @@ test('relu-needs-he: a separate activation layer through dropout counts; a batch
 test('saturating-needs-glorot: He before tanh reports saturation numbers; Glorot before tanh is fine', () => {
   const f = run('saturating-needs-glorot', mlp('tfjs', 3, 128, 'tanh', 'heUniform'));
   assert.equal(f.length, 2);
-  assert.match(f[0].message, /heUniform \(He scaling\) before tanh: pre-activations settle at std [0-9.]+, [0-9.]+% of units saturated, backward gain per layer [0-9.]+\. Use glorotUniform\./);
+  // Fixed point of q = 2·E[tanh(√q z)²]: q* = 0.618, χ = 2·E[tanh'²] = 1.11 (chaotic); Glorot (c = 1) is critical.
+  assert.match(f[0].message, /heUniform \(He scaling, c = 2\) before tanh: backward gain per layer 1\.11 where 1 is critical \(gradients ×7\.4 over 20 such layers\); pre-activations settle at std 0\.79\. Use glorotUniform \(backward gain 0\.995\)\./);
+  // Sigmoid: χ is far below 1 either way and Glorot is not closer to 1: no finding.
+  assert.equal(run('saturating-needs-glorot', mlp('tfjs', 3, 128, 'sigmoid', 'heUniform')).length, 0);
   assert.equal(run('saturating-needs-glorot', mlp('tfjs', 3, 128, 'tanh', 'glorotUniform')).length, 0);
   assert.equal(run('saturating-needs-glorot', mlp('tfjs', 3, 128, 'relu', 'heUniform')).length, 0);
 });

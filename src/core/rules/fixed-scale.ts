@@ -2,7 +2,7 @@ import { initializerSpec } from '../initializers';
 import type { InitializerArgs } from '../model';
 import { TRUNC_NORMAL_2SIGMA_VARIANCE } from '../moments';
 import { describeInitializer } from '../recommend';
-import { activationLabel, layerCases, unitSecondMoment, type LayerCase } from './layer-cases';
+import { activationLabel, layerCases, unitSecondMoment, type LayerCase, initializerSpan } from './layer-cases';
 import { fmt } from './format';
 import { layerLabel } from './graph';
 import type { Rule } from './types';
@@ -76,8 +76,8 @@ tf.layers.dense({units: 1024, activation: 'relu', kernelInitializer: tf.initiali
         message:
           `${describeInitializer(c.ref)} (std ${fmt(c.realized.std, 3)}) with fan-in ${fmt(fanIn)} before ${act}: ` +
           `per-layer signal gain ${fmt(c.signalGain)}, outside [${FIXED_SCALE_BAND.lo}, ${FIXED_SCALE_BAND.hi}]. ` +
-          `${fit} would give 1 (std ${fmt(Math.sqrt(target), 3)}).`,
-        span: c.ref.span ?? c.layer.span,
+          `${fit} would give 1${args?.stddev !== undefined && Math.abs(args.stddev - Math.sqrt(target)) < 5e-4 * args.stddev ? '' : ` (std ${fmt(Math.sqrt(target), 3)})`}.`,
+        span: initializerSpan(c.ref, c.layer),
         layer: c.layer.index,
         related: [],
         fixes: args

@@ -5,7 +5,7 @@
  */
 import { activationAlpha, activationSpec } from '../activations';
 import type { ScaleFamily } from '../initializers';
-import type { InitializerRef, LayerNode } from '../model';
+import type { InitializerRef, LayerNode, Span } from '../model';
 import { secondMoment } from '../moments';
 import { weightGain } from '../propagate';
 import { scaleFamily, type Realized } from '../realize';
@@ -76,4 +76,13 @@ export function depthNote(cases: LayerCase[]): { text: string; product: number |
 
 export function activationLabel(reached: ReachedActivation): string {
   return activationSpec(reached.activation.id!)?.label ?? reached.activation.id!;
+}
+
+/**
+ * Where a finding about an initializer is shown: the initializer expression, or, when it is a variable shared by
+ * several layers, this layer's use of it (each layer has its own fan-in and its own finding).
+ */
+export function initializerSpan(ref: InitializerRef, layer: LayerNode): Span {
+  if (ref.sharedVariable) return ref.propertySpan ?? layer.span;
+  return ref.span ?? ref.propertySpan ?? layer.span;
 }

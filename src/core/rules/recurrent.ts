@@ -3,6 +3,7 @@ import { RECURRENT_KINDS } from '../model';
 import { describeInitializer, recommend } from '../recommend';
 import { scaleFamily } from '../realize';
 import { layerLabel } from './graph';
+import { initializerSpan } from './layer-cases';
 import type { Rule, RuleFinding } from './types';
 
 export const recurrentNotOrthogonal: Rule = {
@@ -41,7 +42,7 @@ tf.layers.lstm({units: 64, recurrentInitializer: 'orthogonal'})
         message: `${describeInitializer(layer.recurrent)} as the recurrent kernel of ${layerLabel(layer)}: over ${
           layer.timeSteps ?? 'T'
         } time steps the state is multiplied by U^${layer.timeSteps ?? 'T'}, whose spread of singular values shrinks or grows it. Use ${rec.id}.`,
-        span: layer.recurrent.span ?? layer.span,
+        span: initializerSpan(layer.recurrent, layer),
         layer: layer.index,
         related: [],
         fixes: [

@@ -1,5 +1,5 @@
 import { describeInitializer, recommend } from '../recommend';
-import { activationLabel, depthNote, layerCases, shortfallNote } from './layer-cases';
+import { activationLabel, depthNote, layerCases, shortfallNote, initializerSpan } from './layer-cases';
 import { fmt } from './format';
 import { layerLabel } from './graph';
 import type { Rule, RuleFinding } from './types';
@@ -67,7 +67,7 @@ nn.init.kaiming_uniform_(self.fc1.weight, nonlinearity="relu")
       return {
         severity: c.ref.explicit || deepTrouble ? 'warning' : 'info',
         message,
-        span: c.ref.span ?? c.layer.span,
+        span: initializerSpan(c.ref, c.layer),
         layer: c.layer.index,
         related:
           c.reached!.at !== c.layer.index

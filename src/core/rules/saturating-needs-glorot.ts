@@ -1,11 +1,12 @@
 import { activationAlpha } from '../activations';
 import { describeInitializer, recommend } from '../recommend';
 import { derivativeSecondMoment, secondMoment } from '../moments';
-import { activationLabel, layerCases } from './layer-cases';
-import { fmt, pct } from './format';
+import { activationLabel, layerCases, initializerSpan } from './layer-cases';
+import { factor, fmt, pct } from './format';
 import { layerLabel } from './graph';
 import { normalCdf } from '../activations';
-import type { Rule } from './types';
+import type { Rule, RuleFinding } from './types';
+import { computeFans, realize } from '../realize';
 
 /** Fixed point q* of q = c·E[f(√q z)²] (stable for saturating f: the ratio E[f²]/q falls with q, reference §4.3). */
 export function fixedPoint(id: string, alpha: number, c: number): number {
@@ -28,22 +29,34 @@ const SATURATION_X: Record<string, number> = {
   softsign: 99, // x/(1+|x|) > 0.99
 };
 
+/** Backward gain per layer at the depth map's fixed point: χ = c·E[f'(√q* z)²] (Schoenholz et al. 2017). */
+function chi(id: string, alpha: number, c: number): { q: number; chi: number } {
+  const q = fixedPoint(id, alpha, c);
+  return { q, chi: c * (derivativeSecondMoment(id, q, alpha) ?? NaN) };
+}
+
 export const saturatingNeedsGlorot: Rule = {
   meta: {
     id: 'saturating-needs-glorot',
     defaultSeverity: 'warning',
     title: 'Saturating activation after He-scaled weights',
     description:
-      'He/Kaiming-scaled weights (Var = 2/fan_in) feed tanh, sigmoid, hard sigmoid or softsign: the pre-activations are too wide, the units saturate and their gradients vanish.',
+      'He/Kaiming-scaled weights (Var = 2/fan_in) feed tanh, hard tanh or softsign (or sigmoid, where it matters): the layer map is chaotic, so gradients grow with depth and nearby inputs decorrelate.',
     fixable: true,
     docs: `He initialization doubles the weight variance to make up for the half of the signal a ReLU discards.
-A saturating activation discards nothing near zero (tanh′(0) = 1), so with He weights its pre-activations settle at
-a variance about twice too large: for tanh the depth map q ← 2·E[tanh(√q z)²] has its fixed point at q* ≈ 1.1
-(std ≈ 1.05), where a sizeable share of the units sit in the flat tails and E[tanh′²] drops. Each layer then
-passes back less gradient than it should, and sigmoid, whose derivative is at most ¼, suffers more.
+A zero-centred saturating activation discards nothing near zero (tanh′(0) = 1), so with He weights (c = fan_in·Var(W) = 2)
+a deep stack settles where the per-layer backward gain χ = c·E[f′(h)²] is above 1: the network is in the *chaotic*
+phase of Poole et al. 2016 / Schoenholz et al. 2017 (arXiv:1611.01232). For tanh the pre-activations settle at
+std 0.79 and χ = 1.11, so gradients grow ×8 over 20 layers, and two nearby inputs are pushed apart layer after layer.
+With Glorot weights on square layers (c = 1) tanh sits at the critical point χ = 1, which is why Glorot & Bengio (2010)
+derived that scale for tanh-like units.
 
-**Fix:** use Glorot/Xavier initialization (Var = 2/(fan_in + fan_out)), which Glorot & Bengio (2010) derived for
-tanh-like units. In tfjs prefer \`glorotUniform\` (\`glorotNormal\` realizes 0.774× its variance).
+The message gives χ for the current initializer and for the suggested one. For sigmoid and hard sigmoid, whose mean
+of 0.5 dominates the signal, χ is far below 1 with either scaling and Glorot is no closer to 1 than He: the rule then
+stays silent (a deep sigmoid stack shows up as \`vanishing-signal\` instead).
+
+**Fix:** Glorot/Xavier initialization (Var = 2/(fan_in + fan_out)). In tfjs prefer \`glorotUniform\`
+(\`glorotNormal\` realizes 0.774× its variance).
 
 \`\`\`ts
 // before
@@ -54,37 +67,45 @@ tf.layers.dense({units: 128, activation: 'tanh', kernelInitializer: 'glorotUnifo
 `,
   },
   check(ctx) {
-    return layerCases(ctx)
-      .filter((c) => c.reached?.family === 'saturating' && c.family === 'he')
-      .map((c) => {
-        const id = c.reached!.activation.id!;
-        const alpha = activationAlpha(id, c.reached!.activation.alpha);
-        const rec = recommend(c.ref.framework, 'glorot', c.ref);
-        let detail = '';
-        if (c.c.estimate !== undefined) {
-          const q = fixedPoint(id, alpha, c.c.estimate);
-          const x = SATURATION_X[id];
-          const saturated = x !== undefined ? 2 * (1 - normalCdf(x / Math.sqrt(q))) : undefined;
-          const d2 = derivativeSecondMoment(id, q, alpha);
-          detail =
-            `: pre-activations settle at std ${fmt(Math.sqrt(q))}` +
-            (saturated !== undefined ? `, ${pct(saturated)} of units saturated` : '') +
-            (d2 !== undefined ? `, backward gain per layer ${fmt(c.c.estimate * d2)}` : '');
-        }
-        return {
-          severity: c.ref.explicit ? ('warning' as const) : ('info' as const),
-          message: `${describeInitializer(c.ref)} (He scaling) before ${activationLabel(c.reached!)}${detail}. Use ${rec.id}.`,
-          span: c.ref.span ?? c.layer.span,
-          layer: c.layer.index,
-          related: [],
-          fixes: [
-            {
-              title: `Use ${rec.id} for the kernel of ${layerLabel(c.layer)}`,
-              intent: { kind: 'setInitializer' as const, layer: c.layer.index, slot: 'kernel' as const, to: rec.id, args: rec.args },
-              safe: false,
-            },
-          ],
-        };
+    const out: RuleFinding[] = [];
+    for (const c of layerCases(ctx)) {
+      if (c.reached?.family !== 'saturating' || c.family !== 'he' || c.c.estimate === undefined) continue;
+      const id = c.reached.activation.id!;
+      const alpha = activationAlpha(id, c.reached.activation.alpha);
+      const rec = recommend(c.ref.framework, 'glorot', c.ref);
+      const alt = realize(
+        { framework: c.ref.framework, id: rec.id, args: rec.args ?? {}, unknownArgs: [], falsyArgs: [], explicit: true, form: 'string' },
+        computeFans(c.ref.framework, c.layer, 'kernel'),
+      );
+      const fanIn = c.realized ? c.c.estimate / (c.realized.variance + c.realized.mean ** 2) : undefined;
+      const cAlt = alt && fanIn !== undefined ? fanIn * (alt.variance + alt.mean ** 2) : undefined;
+      const now = chi(id, alpha, c.c.estimate);
+      const then = cAlt !== undefined ? chi(id, alpha, cAlt) : undefined;
+      // Report only where the suggested scaling is really closer to the critical χ = 1.
+      if (!then || !(Math.abs(Math.log(now.chi)) > Math.abs(Math.log(then.chi)) + 0.01)) continue;
+      const x = SATURATION_X[id];
+      const saturated = x !== undefined ? 2 * (1 - normalCdf(x / Math.sqrt(now.q))) : 0;
+      const over20 = now.chi ** 20;
+      out.push({
+        severity: c.ref.explicit ? 'warning' : 'info',
+        message:
+          `${describeInitializer(c.ref)} (He scaling, c = ${fmt(c.c.estimate)}) before ${activationLabel(c.reached)}: ` +
+          `backward gain per layer ${fmt(now.chi, 3)} where 1 is critical (gradients ${factor(over20)} over 20 such layers); ` +
+          `pre-activations settle at std ${fmt(Math.sqrt(now.q))}` +
+          (saturated > 0.01 ? `, ${pct(saturated)} of units saturated` : '') +
+          `. Use ${rec.id} (backward gain ${fmt(then.chi, 3)}).`,
+        span: initializerSpan(c.ref, c.layer),
+        layer: c.layer.index,
+        related: [],
+        fixes: [
+          {
+            title: `Use ${rec.id} for the kernel of ${layerLabel(c.layer)}`,
+            intent: { kind: 'setInitializer', layer: c.layer.index, slot: 'kernel', to: rec.id, args: rec.args },
+            safe: false,
+          },
+        ],
       });
+    }
+    return out;
   },
 };

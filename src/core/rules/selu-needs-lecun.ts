@@ -1,5 +1,5 @@
 import { describeInitializer, recommend } from '../recommend';
-import { activationLabel, layerCases, shortfallNote } from './layer-cases';
+import { activationLabel, layerCases, shortfallNote, initializerSpan } from './layer-cases';
 import { fmt } from './format';
 import { layerLabel } from './graph';
 import type { Rule } from './types';
@@ -39,7 +39,7 @@ tf.layers.dense({units: 64, activation: 'selu', kernelInitializer: 'leCunUniform
         return {
           severity: c.ref.explicit ? ('warning' as const) : ('info' as const),
           message: `${describeInitializer(c.ref)} before ${activationLabel(c.reached!)}${cText}; SELU self-normalizes only with LeCun scaling. Use ${rec.id}.`,
-          span: c.ref.span ?? c.layer.span,
+          span: initializerSpan(c.ref, c.layer),
           layer: c.layer.index,
           related: [],
           fixes: [

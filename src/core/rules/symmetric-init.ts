@@ -1,7 +1,7 @@
 import { recommend, targetFor } from '../recommend';
 import { realize } from '../realize';
 import { consumers, endsResidualBranch, feedsWeightedLayer, layerLabel } from './graph';
-import { layerCases } from './layer-cases';
+import { layerCases, initializerSpan } from './layer-cases';
 import { findReadout } from '../propagate';
 import type { Rule } from './types';
 import { fmt } from './format';
@@ -51,7 +51,7 @@ tf.layers.dense({units: 64, activation: 'relu', kernelInitializer: 'heUniform'})
         return {
           severity: 'error' as const,
           message: `constant kernel (every weight = ${fmt(value)}) in a hidden layer: all ${c.layer.outFeatures ?? ''} units stay identical through training. Use ${rec.id}.`.replace('all  units', 'all units'),
-          span: c.ref.span ?? c.layer.span,
+          span: initializerSpan(c.ref, c.layer),
           layer: c.layer.index,
           related: [],
           fixes: [

@@ -4,7 +4,10 @@ import type { InitializerRef, LayerNode } from '../model';
 import { TRUNC_NORMAL_2SIGMA_VARIANCE } from '../moments';
 import { fmt } from './format';
 import { layerLabel } from './graph';
-import { layerCases } from './layer-cases';
+import { reluNeedsHe } from './relu-needs-he';
+import { saturatingNeedsGlorot } from './saturating-needs-glorot';
+import { seluNeedsLecun } from './selu-needs-lecun';
+import { initializerSpan, layerCases } from './layer-cases';
 import type { Rule, RuleFinding } from './types';
 
 const SLOTS: { slot: WeightSlot; get: (l: LayerNode) => InitializerRef | undefined }[] = [
@@ -54,15 +57,13 @@ tf.layers.dense({units: 256, activation: 'relu', kernelInitializer: 'heUniform'}
 `,
   },
   check(ctx) {
-    // Layers whose kernel another rule replaces anyway (activation mismatch): one fix, not two.
+    // Layers whose kernel an activation rule replaces anyway: one fix, not two that disagree.
     const replaced = new Set(
-      layerCases(ctx)
-        .filter(
-          (c) =>
-            (c.reached?.family === 'relu' && c.family === 'lecun') || (c.reached?.family === 'selu' && c.family !== 'lecun'),
-        )
-        .map((c) => c.layer.index),
+      [reluNeedsHe, seluNeedsLecun, saturatingNeedsGlorot].flatMap((r) => r.check(ctx)).map((f) => f.layer),
     );
+    // He scaling meant for a saturating activation: the shortfall is not the problem there, the scaling is, and
+    // "use heUniform" would widen the pre-activations further.
+    for (const c of layerCases(ctx)) if (c.family === 'he' && c.reached?.family === 'saturating') replaced.add(c.layer.index);
     const out: RuleFinding[] = [];
     for (const { layer, slot, ref } of explicitTfjsRefs(ctx.model.layers)) {
       if (slot === 'kernel' && replaced.has(layer.index)) continue;
@@ -75,7 +76,7 @@ tf.layers.dense({units: 256, activation: 'relu', kernelInitializer: 'heUniform'}
       out.push({
         severity: 'warning',
         message: `tfjs ${ref.id}${ref.id === 'varianceScaling' ? " with distribution 'normal'" : ''} samples a truncated normal without correction: the ${slot} of ${layerLabel(layer)} gets ${fmt(TRUNC_NORMAL_2SIGMA_VARIANCE, 3)}× the intended variance. Use ${twin ?? "distribution: 'uniform'"}, which is exact.`,
-        span: ref.span ?? layer.span,
+        span: initializerSpan(ref, layer),
         layer: layer.index,
         related: [],
         fixes: [

@@ -1,0 +1,116 @@
+/**
+ * The real command: `node bin/initlens.js`, run as a subprocess, from the TypeScript source (tsx) and from a
+ * freshly built esbuild bundle laid out as in the package (bin/ next to dist/cli.js).
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { before, describe, test } from 'node:test';
+import pkg from '../../package.json';
+import { assertCleanStderr, CLEAN_TFJS, REPO, tree } from './helpers';
+
+const BIN = path.join(REPO, 'bin', 'initlens.js');
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function run(bin: string, args: string[], cwd: string, env: Record<string, string> = {}): Run {
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, NODE_OPTIONS: '', INITLENS_FROM_SOURCE: '1', ...env },
+    timeout: 120_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function shell(command: string, cwd: string): Run {
+  const r = spawnSync('/bin/sh', ['-c', command], { cwd, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '', INITLENS_FROM_SOURCE: '1' }, timeout: 120_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('bin/initlens.js from the TypeScript source', () => {
+  test('--version', () => {
+    const r = run(BIN, ['--version'], REPO);
+    assert.deepEqual(r, { code: 0, stdout: `${pkg.version}\n`, stderr: '' });
+  });
+
+  test('a usage error is one line and exit status 2', () => {
+    const r = run(BIN, ['check', '--format', 'xml', '--rule', 'bogus=off'], REPO);
+    assert.equal(r.code, 2);
+    assert.equal(r.stdout, '');
+    assert.equal(
+      r.stderr,
+      "initlens: unknown format 'xml' for --format (expected text, json or sarif)\n" +
+        "initlens: unknown rule 'bogus' in --rule (run 'initlens --help' for the rule list)\n",
+    );
+  });
+
+  test('findings and a missing path: exit status 1, JSON on stdout, one line on stderr', () => {
+    const r = run(BIN, ['check', 'examples/symmetric-zeros.ts', 'no/such/file.ts', '--format', 'json'], REPO);
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr, 'initlens: no/such/file.ts: no such file or folder\n');
+    const files = JSON.parse(r.stdout) as { file: string }[];
+    assert.deepEqual(
+      files.map((f) => f.file),
+      ['examples/symmetric-zeros.ts', 'no/such/file.ts'],
+    );
+  });
+
+  test('a clean folder exits 0', () => {
+    const root = tree({ 'm.ts': CLEAN_TFJS });
+    const r = run(BIN, ['check'], root);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /✔ no problems \(1 file checked, 1 model\)/);
+  });
+
+  test('a reader that closes the pipe early ends the run quietly (no EPIPE stack trace)', () => {
+    const r = shell(`"${process.execPath}" "${BIN}" check examples --format json | head -c 1 > /dev/null; exit 0`, REPO);
+    assertCleanStderr(r.stderr);
+  });
+});
+
+describe('bin/initlens.js with the esbuild bundle', () => {
+  let packageRoot = '';
+  before(async () => {
+    // The package layout: <root>/bin/initlens.js and <root>/dist/cli.js, built as esbuild.js builds it, without
+    // node_modules next to it (the bundle is self-contained).
+    packageRoot = tree({});
+    mkdirSync(path.join(packageRoot, 'bin'));
+    copyFileSync(BIN, path.join(packageRoot, 'bin', 'initlens.js'));
+    const esbuild = await import('esbuild');
+    await esbuild.build({
+      entryPoints: [path.join(REPO, 'src', 'cli', 'main.ts')],
+      outfile: path.join(packageRoot, 'dist', 'cli.js'),
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      bundle: true,
+      // As esbuild.js must do: fdir (under tinyglobby) calls createRequire(import.meta.url), which is empty in a
+      // CommonJS bundle.
+      banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+      define: { 'import.meta.url': '__importMetaUrl' },
+      logLevel: 'silent',
+    });
+  });
+
+  test('runs the bundle: version, findings, exit status', () => {
+    const bin = path.join(packageRoot, 'bin', 'initlens.js');
+    const env = { INITLENS_FROM_SOURCE: '' };
+    assert.deepEqual(run(bin, ['--version'], REPO, env), { code: 0, stdout: `${pkg.version}\n`, stderr: '' });
+    const r = run(bin, ['check', 'examples/symmetric-zeros.ts'], REPO, env);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stdout, /symmetric-init/);
+    assert.equal(r.stderr, '');
+  });
+
+  test('node dist/cli.js runs itself when it is the entry point', () => {
+    const r = spawnSync(process.execPath, [path.join(packageRoot, 'dist', 'cli.js'), '--version'], { encoding: 'utf8' });
+    assert.equal(r.status, 0);
+    assert.equal(r.stdout, `${pkg.version}\n`);
+  });
+});
