@@ -268,12 +268,12 @@ export function defaultInitializerRef(framework: Framework, kind: LayerKind, slo
 /** Framework facts that are not initializers (reference §5 cheat sheet). */
 export const FRAMEWORK_FACTS: Record<
   Framework,
-  { label: string; lstmUnitForgetBiasDefault: boolean; normEpsilon: number; leakyReluLayerAlpha: number; preluAlphaInit: number }
+  { label: string; lstmUnitForgetBiasDefault: boolean; recurrentActivation: string; normEpsilon: number; leakyReluLayerAlpha: number; preluAlphaInit: number }
 > = {
-  // tfjs recurrent.ts:1676 (unitForgetBias undefined = off); normalization.ts eps 1e-3; advanced_activations.ts:82,146.
-  tfjs: { label: 'TensorFlow.js', lstmUnitForgetBiasDefault: false, normEpsilon: 1e-3, leakyReluLayerAlpha: 0.3, preluAlphaInit: 0 },
+  // tfjs recurrent.ts:1676 (unitForgetBias undefined = off), recurrentActivation hardSigmoid (:1325,1645); normalization.ts eps 1e-3; advanced_activations.ts:82,146.
+  tfjs: { label: 'TensorFlow.js', lstmUnitForgetBiasDefault: false, recurrentActivation: 'hardSigmoid', normEpsilon: 1e-3, leakyReluLayerAlpha: 0.3, preluAlphaInit: 0 },
   // Keras rnn/lstm.py unit_forget_bias=True; eps 1e-3; LeakyReLU layer 0.3; PReLU zeros.
-  keras: { label: 'Keras', lstmUnitForgetBiasDefault: true, normEpsilon: 1e-3, leakyReluLayerAlpha: 0.3, preluAlphaInit: 0 },
+  keras: { label: 'Keras', lstmUnitForgetBiasDefault: true, recurrentActivation: 'sigmoid', normEpsilon: 1e-3, leakyReluLayerAlpha: 0.3, preluAlphaInit: 0 },
   // PyTorch: no forget-gate bias of 1; eps 1e-5; LeakyReLU 0.01; PReLU 0.25.
-  pytorch: { label: 'PyTorch', lstmUnitForgetBiasDefault: false, normEpsilon: 1e-5, leakyReluLayerAlpha: 0.01, preluAlphaInit: 0.25 },
+  pytorch: { label: 'PyTorch', lstmUnitForgetBiasDefault: false, recurrentActivation: 'sigmoid', normEpsilon: 1e-5, leakyReluLayerAlpha: 0.01, preluAlphaInit: 0.25 },
 };

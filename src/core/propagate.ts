@@ -15,7 +15,7 @@
  * that a normalization layer resets the scale.
  */
 import { activationAlpha, activationSpec } from './activations';
-import type { WeightSlot } from './initializers';
+import { FRAMEWORK_FACTS, type WeightSlot } from './initializers';
 import type { InitializerRef, LayerNode, Model } from './model';
 import { WEIGHTED_KINDS } from './model';
 import { derivativeSecondMoment, firstMoment, secondMoment } from './moments';
@@ -62,6 +62,7 @@ function mulNonNeg(a: number, b: number): number {
 /** Apply a non-decreasing function to a moment. */
 function mapMonotone(m: Moment, f: (x: number) => number): Moment {
   const est = m.estimate !== undefined ? f(m.estimate) : undefined;
+  if (est !== undefined && m.lo === m.estimate && m.hi === m.estimate) return { estimate: est, lo: est, hi: est };
   return bounded(est, f(m.lo), m.hi === Infinity ? f(1e300) : f(m.hi));
 }
 
@@ -234,7 +235,9 @@ function applyActivation(id: string | undefined, alpha: number | undefined, q: M
   const mean = q.estimate !== undefined ? firstMoment(id, varOf(q.estimate), a, inMean) : undefined;
   const variance =
     mean !== undefined && output.estimate !== undefined
-      ? bounded(output.estimate - mean * mean, 0, output.hi)
+      ? isKnown(output)
+        ? exact(Math.max(0, output.estimate - mean * mean))
+        : bounded(output.estimate - mean * mean, 0, output.hi)
       : bounded(undefined, 0, output.hi);
   // E[f'²] is not monotone in q for every activation (it falls for tanh, rises for gelu): bound it over the range.
   const derivative = boundOverRange(q, d2);
@@ -248,7 +251,7 @@ function boundOverRange(q: Moment, g: (x: number) => number): Moment {
   const hi = Math.min(q.hi, 1e300);
   let mn = Infinity;
   let mx = -Infinity;
-  const steps = lo === hi ? 0 : 48;
+  const steps = lo === hi ? 0 : 16;
   for (let i = 0; i <= steps; i++) {
     const x = steps === 0 ? lo : Math.exp(Math.log(lo) + ((Math.log(hi) - Math.log(lo)) * i) / steps);
     const v = g(x);
@@ -370,7 +373,13 @@ function forwardNode(layer: LayerNode, inStates: NodeState[], inState: NodeState
       const k = exact(1 / (1 - p));
       const m = times(inState.m, k);
       const mean = inState.mean;
-      return base({ m, v: bounded(m.estimate !== undefined && mean !== undefined ? m.estimate - mean * mean : undefined, 0, m.hi), mean }, k);
+      const v =
+        m.estimate !== undefined && mean !== undefined
+          ? isKnown(m)
+            ? exact(Math.max(0, m.estimate - mean * mean))
+            : bounded(m.estimate - mean * mean, 0, m.hi)
+          : bounded(undefined, 0, m.hi);
+      return base({ m, v, mean }, k);
     }
 
     case 'pooling':
@@ -488,12 +497,16 @@ function weighted(layer: LayerNode, inState: NodeState, base: Base): NodeWork {
   }
   const b2 = biasSecondMoment(layer);
   const q = plus(times(forward, inState.m), b2);
-  const act = applyActivation(layer.activation?.id ?? 'linear', layer.activation?.alpha, q, biasMean(layer));
+  const activationId = layer.activation?.id ?? 'linear';
+  const act = applyActivation(activationId, layer.activation?.alpha, q, biasMean(layer));
   const note =
     forward.estimate === undefined
       ? unknownGainReason(layer)
       : act.note;
-  const state: NodeState = { m: act.output, v: act.variance, mean: act.mean };
+  // With the weights fixed, each unit's input mean becomes a per-unit offset Σ w·μ that is constant over the
+  // data: the variance over the data (what a following batch norm divides by) is c·Var[x], not c·E[x²].
+  const linear = activationSpec(activationId)?.family === 'linear';
+  const state: NodeState = { m: act.output, v: linear ? times(forward, inState.v) : act.variance, mean: act.mean };
   return base(state, times(backward, act.derivative), {
     preActivation: q,
     weightGain: forward.estimate,
@@ -548,8 +561,9 @@ function recurrent(layer: LayerNode, inState: NodeState, base: Base): NodeWork {
   if (w.estimate === undefined || u.estimate === undefined || b2.estimate === undefined || inState.m.estimate === undefined) {
     return base({ m: UNKNOWN, v: UNKNOWN, mean: undefined }, UNKNOWN, { note: 'recurrent layer: sizes or initializers unknown' });
   }
+  const facts = FRAMEWORK_FACTS[layer.kernel?.framework ?? 'tfjs'];
   const act = layer.activation?.id ?? 'tanh';
-  const gate = layer.recurrentActivation?.id ?? 'sigmoid';
+  const gate = layer.recurrentActivation?.id ?? facts.recurrentActivation;
   const actA = activationAlpha(act, layer.activation?.alpha);
   const gateA = activationAlpha(gate, layer.recurrentActivation?.alpha);
   const T = Math.min(layer.timeSteps ?? RECURRENT_STEPS_CAP, RECURRENT_STEPS_CAP);
@@ -564,7 +578,7 @@ function recurrent(layer: LayerNode, inState: NodeState, base: Base): NodeWork {
     if (layer.kind === 'simpleRNN') {
       mh = M2(act, q, actA);
     } else if (layer.kind === 'lstm') {
-      const forgetMean = layer.unitForgetBias ? 1 : 0;
+      const forgetMean = (layer.unitForgetBias ?? facts.lstmUnitForgetBiasDefault) ? 1 : 0;
       const i2 = M2(gate, q, gateA);
       const f2 = M2(gate, q, gateA, forgetMean);
       const o2 = M2(gate, q, gateA);

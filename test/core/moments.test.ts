@@ -462,3 +462,37 @@ describe('memo cache', () => {
     assert.equal(secondMoment('tanh', 1.234), v);
   });
 });
+
+test('the fast fixed-panel moments agree with the adaptive quadrature to 1e-9 for every activation, q in [1e-6, 1e4]', async () => {
+  const { ACTIVATIONS, activationAlpha } = await import('../../src/core/activations');
+  const { gaussianExpectation, fixedPanelExpectation } = await import('../../src/core/moments');
+  let worst = 0;
+  for (const spec of Object.values(ACTIVATIONS)) {
+    if (spec.family === 'softmax') continue;
+    const a = activationAlpha(spec.id, undefined);
+    for (const q of [1e-6, 1e-3, 0.1, 0.5, 1, 2, 10, 100, 1e4]) {
+      for (const mean of [0, 1, -0.5]) {
+        for (const g of [(x: number) => spec.f(x, a) ** 2, (x: number) => spec.df(x, a) ** 2, (x: number) => spec.f(x, a)]) {
+          const exact = gaussianExpectation(g, q, mean, spec.kinks(a));
+          const fast = fixedPanelExpectation(g, q, mean, spec.kinks(a));
+          const scale = Math.max(Math.abs(exact), gaussianExpectation((x) => Math.abs(g(x)), q, mean, spec.kinks(a)), 1e-300);
+          const err = Math.abs(fast - exact) / scale;
+          worst = Math.max(worst, err);
+          assert.ok(err < 1e-9, `${spec.id} q=${q} mean=${mean}: ${fast} vs ${exact}`);
+        }
+      }
+    }
+  }
+  assert.ok(worst < 1e-9);
+});
+
+test('at very large q the fast moments match the spike limit E[g(√q z)] ≈ φ(0)·∫g/√q (where the adaptive one does not)', async () => {
+  const { fixedPanelExpectation } = await import('../../src/core/moments');
+  const q = 1e6;
+  // ∫ sech⁴ = 4/3 and ∫ σ'(x)² = ∫ σ²(1−σ)² = 1/6; the next term of the expansion is O(1/q) relative.
+  const tanh2 = fixedPanelExpectation((x) => (1 - Math.tanh(x) ** 2) ** 2, q);
+  const sig2 = fixedPanelExpectation((x) => { const s = 1 / (1 + Math.exp(-x)); return (s * (1 - s)) ** 2; }, q);
+  const phi0 = 1 / Math.sqrt(2 * Math.PI);
+  assert.ok(Math.abs(tanh2 / ((phi0 * 4) / 3 / 1000) - 1) < 1e-5, `tanh ${tanh2}`);
+  assert.ok(Math.abs(sig2 / (phi0 / 6 / 1000) - 1) < 1e-5, `sigmoid ${sig2}`);
+});

@@ -43,8 +43,7 @@ export const fixedScale: Rule = {
     fixable: true,
     docs: `A fixed standard deviation ignores the layer's width. The second moment a layer passes on is
 fan_in·E[W²]·E[f(z)²], so the same \`stddev: 0.05\` is a gain of 0.32 on a 256-wide ReLU layer, 0.64 on a 512-wide one
-and 1.28 on a 1024-wide one: after 10 layers the signal is ×1e-5 or ×12 depending only on the width
-(tfjs defaults; ../anchors §5). The rule reports a layer whose gain lies outside [0.5, 2] and gives the std that
+and 1.28 on a 1024-wide one: after 10 layers the signal is ×1.1e-5, ×0.012 or ×12 depending only on the width. The rule reports a layer whose gain lies outside [0.5, 2] and gives the std that
 would make it 1 for the activation that follows.
 
 **Fix:** a variance-scaling initializer (He for ReLU, Glorot for tanh/sigmoid, LeCun for SELU), or the std the

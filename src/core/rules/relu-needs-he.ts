@@ -25,7 +25,7 @@ LeCun: 1/fan_in) do not make up for that half, so every such layer multiplies th
 | tfjs default \`glorotNormal\` (uncorrected truncated normal: 0.774× the variance) | 0.387 |
 | PyTorch \`nn.Linear\`/\`nn.Conv\` default (Var = 1/(3·fan_in)) | 0.167 |
 
-After 10 layers of tfjs defaults the signal entering the read-out is ×7.5e-5: gradients vanish with it and training
+After 10 such layers with the tfjs default the signal is ×7.5e-5 (0.387¹⁰): gradients vanish with it and training
 stalls. The family covers relu, relu6, leaky ReLU/PReLU, ELU, GELU, swish/SiLU and mish.
 
 **Fix:** use He (Kaiming) initialization, Var(W) = 2/fan_in (for leaky ReLU with slope a: 2/((1+a²)·fan_in)).

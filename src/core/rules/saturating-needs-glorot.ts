@@ -9,7 +9,19 @@ import type { Rule, RuleFinding } from './types';
 import { computeFans, realize } from '../realize';
 
 /** Fixed point q* of q = c·E[f(√q z)²] (stable for saturating f: the ratio E[f²]/q falls with q, reference §4.3). */
+const fixedPoints = new Map<string, number>();
+
 export function fixedPoint(id: string, alpha: number, c: number): number {
+  const key = `${id}|${alpha}|${c}`;
+  const hit = fixedPoints.get(key);
+  if (hit !== undefined) return hit;
+  const q = iterateToFixedPoint(id, alpha, c);
+  if (fixedPoints.size > 1024) fixedPoints.clear();
+  fixedPoints.set(key, q);
+  return q;
+}
+
+function iterateToFixedPoint(id: string, alpha: number, c: number): number {
   let q = 1;
   for (let i = 0; i < 200; i++) {
     const next = c * (secondMoment(id, q, alpha) ?? 0);

@@ -1,0 +1,410 @@
+/**
+ * The TensorFlow.js analyzer: parses a file with TypeScript's parser (raw AST, no type checker), runs the
+ * interpreter over it and turns what it recorded into the framework-neutral model description.
+ */
+import { ts } from 'ts-morph';
+import { type AnalysisResult, type InitializerRef, type LayerNode, type Model, type Span, computeLineStarts, lineColAt } from '../../core/model';
+import type { WeightSlot } from '../../core/initializers';
+import { Interpreter } from './interpreter';
+import { slotField } from './layers';
+import { type Inferred, type Shape, inferLayer } from './shapes';
+import { type CoreNode, type GNode, type LayerRec, type ModelRec, type V, spanOf } from './values';
+
+/** Per-node syntax the fixer needs. */
+export interface NodeInfo {
+  rec?: LayerRec;
+  core?: CoreNode;
+}
+
+export interface InternalModel {
+  model: Model;
+  rec: ModelRec;
+  nodes: NodeInfo[];
+}
+
+export interface Internal {
+  text: string;
+  sf: ts.SourceFile;
+  result: AnalysisResult;
+  models: InternalModel[];
+  nsBindings: { name: string; path: string[] }[];
+}
+
+/** A cheap pre-check: does this file possibly use TensorFlow.js? (Generous; the analysis decides.) */
+export function looksLikeTfjs(text: string): boolean {
+  return text.includes('@tensorflow/tfjs') || /\btf\b/.test(text);
+}
+
+export function scriptKindFor(fileName: string): ts.ScriptKind {
+  const f = fileName.toLowerCase();
+  if (f.endsWith('.tsx')) return ts.ScriptKind.TSX;
+  if (f.endsWith('.jsx')) return ts.ScriptKind.JSX;
+  if (f.endsWith('.js') || f.endsWith('.mjs') || f.endsWith('.cjs')) return ts.ScriptKind.JS;
+  return ts.ScriptKind.TS;
+}
+
+const NEST_TRIGGER = 100;
+const NEST_KEEP = 60;
+const PLACEHOLDER = '__initlens_nested__';
+
+/**
+ * Replaces bracket groups nested deeper than the parser can take by a placeholder identifier (offsets and
+ * line breaks kept), so that the rest of the file can still be analyzed. Returns the lines replaced.
+ */
+export function flattenDeepNesting(text: string): { text: string; lines: number[] } | undefined {
+  const out = text.split('');
+  const stack: number[] = [];
+  const lines: number[] = [];
+  let i = 0;
+  let changed = false;
+  const n = text.length;
+  let starts: number[] | undefined;
+  const lineAt = (pos: number) => lineColAt(text, pos, (starts ??= computeLineStarts(text))).line;
+  while (i < n) {
+    const c = text[i];
+    if (c === '/' && text[i + 1] === '/') {
+      while (i < n && text[i] !== '\n') i++;
+      continue;
+    }
+    if (c === '/' && text[i + 1] === '*') {
+      const e = text.indexOf('*/', i + 2);
+      i = e < 0 ? n : e + 2;
+      continue;
+    }
+    if (c === '"' || c === "'" || c === '`') {
+      i++;
+      while (i < n && text[i] !== c) {
+        if (text[i] === '\\') i++;
+        else if (c !== '`' && text[i] === '\n') break;
+        i++;
+      }
+      i++;
+      continue;
+    }
+    if (c === '(' || c === '[' || c === '{') {
+      stack.push(i);
+      if (stack.length >= NEST_TRIGGER) {
+        const start = stack[NEST_KEEP - 1];
+        // Find the closer of the group opened at `start`.
+        let depth = stack.length - NEST_KEEP + 1;
+        let j = i + 1;
+        while (j < n && depth > 0) {
+          const d = text[j];
+          if (d === '(' || d === '[' || d === '{') depth++;
+          else if (d === ')' || d === ']' || d === '}') depth--;
+          else if (d === '"' || d === "'" || d === '`') {
+            j++;
+            while (j < n && text[j] !== d) {
+              if (text[j] === '\\') j++;
+              j++;
+            }
+          }
+          j++;
+        }
+        const end = j; // exclusive
+        for (let k = start; k < end && k < n; k++) if (out[k] !== '\n' && out[k] !== '\r') out[k] = ' ';
+        if (end - start >= PLACEHOLDER.length) for (let k = 0; k < PLACEHOLDER.length; k++) out[start + k] = PLACEHOLDER[k];
+        else out[start] = '0';
+        lines.push(lineAt(start));
+        changed = true;
+        stack.length = NEST_KEEP - 1;
+        i = end;
+        continue;
+      }
+    } else if (c === ')' || c === ']' || c === '}') stack.pop();
+    i++;
+  }
+  return changed ? { text: out.join(''), lines } : undefined;
+}
+
+function parse(text: string, fileName: string, problems: AnalysisResult['problems']): ts.SourceFile | undefined {
+  const kind = scriptKindFor(fileName);
+  try {
+    return ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, kind);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+  }
+  const flat = flattenDeepNesting(text);
+  if (flat) {
+    try {
+      const sf = ts.createSourceFile(fileName, flat.text, ts.ScriptTarget.Latest, true, kind);
+      problems.push({ message: `Expressions nested too deeply to parse (line ${flat.lines.slice(0, 5).join(', ')}) were skipped.` });
+      return sf;
+    } catch {
+      // fall through
+    }
+  }
+  problems.push({ message: 'The file nests expressions too deeply to be parsed; it was not analyzed.' });
+  return undefined;
+}
+
+function parseProblems(sf: ts.SourceFile, problems: AnalysisResult['problems']): void {
+  const diags = (sf as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
+  const shown = diags.slice(0, 10);
+  for (const d of shown) {
+    problems.push({
+      message: `Syntax error: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`,
+      span: { start: d.start, end: d.start + d.length },
+    });
+  }
+  if (diags.length > shown.length) problems.push({ message: `${diags.length - shown.length} more syntax errors.` });
+}
+
+export function analyzeInternal(text: string, fileName: string): Internal {
+  const problems: AnalysisResult['problems'] = [];
+  const sf = parse(text, fileName, problems);
+  if (!sf) {
+    const empty = ts.createSourceFile(fileName, '', ts.ScriptTarget.Latest, true);
+    return { text, sf: empty, result: { models: [], problems }, models: [], nsBindings: [] };
+  }
+  parseProblems(sf, problems);
+  const interp = new Interpreter(sf);
+  interp.run();
+  const models = finalize(interp, sf);
+  for (const p of interp.problems) problems.push(p.node ? { message: p.message, span: spanOf(p.node, sf) } : { message: p.message });
+  return { text, sf, result: { models: models.map((m) => m.model), problems }, models, nsBindings: interp.nsBindings };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Finalization: records → model description
+
+function cloneRef(r: InitializerRef | undefined): InitializerRef | undefined {
+  if (!r) return undefined;
+  return {
+    ...r,
+    args: { ...r.args },
+    unknownArgs: [...r.unknownArgs],
+    falsyArgs: r.falsyArgs.map((f) => ({ name: f.name, span: { ...f.span } })),
+  };
+}
+
+function nodeFromRec(rec: LayerRec, index: number, inputs: number[], sf: ts.SourceFile, inf: Inferred | undefined, keepInputShape: boolean): LayerNode {
+  const d = rec.desc;
+  const node: LayerNode = { index, kind: rec.kind, op: rec.op, inputs, span: spanOf(rec.callNode, sf) };
+  if (rec.name !== undefined) node.name = rec.name;
+  if (inf) {
+    if (inf.inFeatures !== undefined) node.inFeatures = inf.inFeatures;
+    if (inf.outFeatures !== undefined) node.outFeatures = inf.outFeatures;
+    if (inf.timeSteps !== undefined) node.timeSteps = inf.timeSteps;
+  }
+  if (d.kernelSize) node.kernelSize = [...d.kernelSize];
+  if (d.strides) node.strides = [...d.strides];
+  if (d.poolSize) node.poolSize = [...d.poolSize];
+  if (d.depthMultiplier !== undefined) node.depthMultiplier = d.depthMultiplier;
+  if (d.inputShape && keepInputShape) node.inputShape = [...d.inputShape];
+  if (d.kernel) node.kernel = cloneRef(d.kernel);
+  if (d.pointwise) node.pointwise = cloneRef(d.pointwise);
+  if (d.recurrent) node.recurrent = cloneRef(d.recurrent);
+  if (d.bias) node.bias = cloneRef(d.bias);
+  if (d.gamma) node.gamma = cloneRef(d.gamma);
+  if (d.beta) node.beta = cloneRef(d.beta);
+  if (d.useBias !== undefined) node.useBias = d.useBias;
+  if (d.activation) node.activation = { ...d.activation };
+  if (d.recurrentActivation) node.recurrentActivation = { ...d.recurrentActivation };
+  if (d.unitForgetBias !== undefined) node.unitForgetBias = d.unitForgetBias;
+  if (d.unitForgetBiasExplicit !== undefined) node.unitForgetBiasExplicit = d.unitForgetBiasExplicit;
+  if (d.returnSequences !== undefined) node.returnSequences = d.returnSequences;
+  if (d.wrapper) node.wrapper = d.wrapper;
+  if (d.rate !== undefined) node.rate = d.rate;
+  if (d.pooling) node.pooling = d.pooling;
+  if (d.epsilon !== undefined) node.epsilon = d.epsilon;
+  if (d.configSpan) node.configSpan = { ...d.configSpan };
+  if (d.unknownReason) node.unknownReason = d.unknownReason;
+  return node;
+}
+
+function unknownNode(index: number, inputs: number[], op: string, reason: string, span: Span): LayerNode {
+  return { index, kind: 'unknown', op, inputs, span, unknownReason: reason };
+}
+
+function finalizeSequential(m: ModelRec, sf: ts.SourceFile): { layers: LayerNode[]; nodes: NodeInfo[] } {
+  const layers: LayerNode[] = [];
+  const nodes: NodeInfo[] = [];
+  let prev: Shape = {};
+  m.seq.forEach((e, i) => {
+    const inputs = i === 0 ? [] : [i - 1];
+    if ('rec' in e) {
+      const rec = e.rec;
+      const ins: Shape[] = i === 0 ? [rec.shape.inputShape ? { dims: rec.shape.inputShape } : {}] : [prev];
+      const inf = inferLayer(rec, ins);
+      layers.push(nodeFromRec(rec, i, inputs, sf, inf, i === 0 || rec.kind === 'input'));
+      nodes.push({ rec });
+      prev = inf.out;
+    } else {
+      layers.push(unknownNode(i, inputs, e.op, e.unknown, spanOf(e.node, sf)));
+      nodes.push({});
+      prev = {};
+    }
+  });
+  return { layers, nodes };
+}
+
+function finalizeFunctional(m: ModelRec, sf: ts.SourceFile): { layers: LayerNode[]; nodes: NodeInfo[]; outputs: number[]; capped: boolean } {
+  // Iterative post-order DFS from the inputs, then the outputs: a topological order.
+  const order: GNode[] = [];
+  const state = new Map<GNode, 1 | 2>();
+  let capped = false;
+  const visit = (root: GNode) => {
+    const stack: { g: GNode; i: number }[] = [{ g: root, i: 0 }];
+    while (stack.length) {
+      const top = stack[stack.length - 1];
+      if (top.i === 0) {
+        if (state.has(top.g)) {
+          stack.pop();
+          continue;
+        }
+        state.set(top.g, 1);
+      }
+      if (top.i < top.g.inputs.length) {
+        const next = top.g.inputs[top.i++];
+        if (!state.has(next)) stack.push({ g: next, i: 0 });
+        continue;
+      }
+      stack.pop();
+      state.set(top.g, 2);
+      if (order.length < 10000) order.push(top.g);
+      else capped = true;
+    }
+  };
+  for (const g of m.inputs) visit(g);
+  for (const g of m.outputs) visit(g);
+  const index = new Map<GNode, number>();
+  order.forEach((g, i) => index.set(g, i));
+  const shapes = new Map<GNode, Shape>();
+  const layers: LayerNode[] = [];
+  const nodes: NodeInfo[] = [];
+  order.forEach((g, i) => {
+    const ins = g.inputs.map((x) => shapes.get(x) ?? {});
+    const inf = inferLayer(g.rec, g.rec.kind === 'input' ? [] : ins);
+    shapes.set(g, inf.out);
+    const inputs = g.inputs.map((x) => index.get(x)).filter((x): x is number => x !== undefined);
+    const node = nodeFromRec(g.rec, i, inputs, sf, inf, g.rec.kind === 'input');
+    if (g.rec.kind !== 'input') node.span = spanOf(g.rec.callNode, sf);
+    layers.push(node);
+    nodes.push({ rec: g.rec });
+  });
+  const outputs = m.outputs.map((g) => index.get(g)).filter((x): x is number => x !== undefined);
+  return { layers, nodes, outputs, capped };
+}
+
+function finalizeCore(m: ModelRec): { layers: LayerNode[]; nodes: NodeInfo[] } | undefined {
+  const g = m.core;
+  if (!g || !g.nodes.some((n) => n.kind === 'dense')) return undefined;
+  const layers: LayerNode[] = g.nodes.map((n, i) => {
+    const node: LayerNode = { index: i, kind: n.kind, op: n.op, inputs: [...n.inputs], span: { ...n.span } };
+    if (n.inFeatures !== undefined) node.inFeatures = n.inFeatures;
+    if (n.outFeatures !== undefined) node.outFeatures = n.outFeatures;
+    if (n.kernel) node.kernel = cloneRef(n.kernel);
+    if (n.kind === 'dense') {
+      node.useBias = !!n.bias;
+      if (n.bias) node.bias = cloneRef(n.bias);
+    }
+    if (n.activation) node.activation = { ...n.activation };
+    if (n.rate !== undefined) node.rate = n.rate;
+    if (n.unknownReason) node.unknownReason = n.unknownReason;
+    if (n.kind === 'activation' || n.kind === 'dropout' || n.kind === 'add') {
+      const src = g.nodes[n.inputs[0]];
+      if (src?.outFeatures !== undefined) node.inFeatures = node.outFeatures = src.outFeatures;
+    }
+    return node;
+  });
+  return { layers, nodes: g.nodes.map((core) => ({ core })) };
+}
+
+function finalize(interp: Interpreter, sf: ts.SourceFile): InternalModel[] {
+  const out: InternalModel[] = [];
+  for (const m of interp.models) {
+    let built: { layers: LayerNode[]; nodes: NodeInfo[]; outputs?: number[]; capped?: boolean } | undefined;
+    if (m.kind === 'sequential') built = finalizeSequential(m, sf);
+    else if (m.kind === 'functional') built = finalizeFunctional(m, sf);
+    else built = finalizeCore(m);
+    if (!built) continue;
+    const notes = [...m.notes];
+    if (built.capped) notes.push('The model has more than 10,000 layers; only the first 10,000 are described.');
+    if (m.uncertainLines.size) {
+      const lines = [...m.uncertainLines].sort((a, b) => a - b).slice(0, 5).join(', ');
+      notes.push(`Parts of this model depend on conditions or loops that could not be evaluated (line ${lines}); every branch was included.`);
+    }
+    const model: Model = {
+      name: m.name,
+      framework: 'tfjs',
+      span: spanOf(m.callNode, sf),
+      layers: built.layers,
+      notes,
+    };
+    if (m.kind === 'functional') model.outputs = built.outputs;
+    out.push({ model, rec: m, nodes: built.nodes });
+  }
+  markShared(out);
+  const deduped = dedupe(out);
+  uniqueNames(deduped, sf);
+  return deduped;
+}
+
+const SLOTS: WeightSlot[] = ['kernel', 'recurrent', 'bias', 'pointwise', 'embeddings', 'gamma', 'beta'];
+
+/** sharedVariable: the same initializer value (from one variable) used by several layer slots. */
+function markShared(models: InternalModel[]): void {
+  const uses = new Map<V, Set<string>>();
+  const refs: { v: V; ref: InitializerRef }[] = [];
+  for (const im of models) {
+    im.nodes.forEach((ni, i) => {
+      const rec = ni.rec;
+      if (!rec) return;
+      for (const slot of SLOTS) {
+        const src = rec.slots.get(slot);
+        if (!src?.value || !src.value.holder) continue;
+        if (slot === 'pointwise' && rec.kind === 'separableConv') continue;
+        const key = `${rec.id}:${slot === 'embeddings' ? 'kernel' : slot}`;
+        let set = uses.get(src.value);
+        if (!set) uses.set(src.value, (set = new Set()));
+        set.add(key);
+        const ref = im.model.layers[i][slotField(slot)];
+        if (ref) refs.push({ v: src.value, ref });
+      }
+      if (rec.kind === 'separableConv') {
+        const src = rec.slots.get('kernel');
+        const ref = im.model.layers[i].pointwise;
+        if (src?.value?.holder && ref && ref.form !== 'default') refs.push({ v: src.value, ref });
+      }
+    });
+  }
+  for (const { v, ref } of refs) if ((uses.get(v)?.size ?? 0) > 1 && v.holder) ref.sharedVariable = { name: v.holder.name, span: { ...v.holder.span } };
+}
+
+/** The same construction run twice with the same result (a builder called twice) is one model. */
+function dedupe(models: InternalModel[]): InternalModel[] {
+  const bySpan = new Map<string, InternalModel[]>();
+  for (const im of models) {
+    const k = `${im.model.span.start}:${im.model.span.end}`;
+    const list = bySpan.get(k);
+    if (list) list.push(im);
+    else bySpan.set(k, [im]);
+  }
+  const drop = new Set<InternalModel>();
+  for (const list of bySpan.values()) {
+    if (list.length < 2) continue;
+    const seen = new Set<string>();
+    for (const im of list) {
+      const key = JSON.stringify([im.model.layers, im.model.outputs, im.model.notes]);
+      if (seen.has(key)) drop.add(im);
+      else seen.add(key);
+    }
+  }
+  return drop.size ? models.filter((m) => !drop.has(m)) : models;
+}
+
+function uniqueNames(models: InternalModel[], sf: ts.SourceFile): void {
+  const count = new Map<string, number>();
+  for (const im of models) count.set(im.model.name, (count.get(im.model.name) ?? 0) + 1);
+  const used = new Set<string>();
+  for (const im of models) {
+    if ((count.get(im.model.name) ?? 0) > 1) {
+      const line = sf.getLineAndCharacterOfPosition(im.model.span.start).line + 1;
+      let name = `${im.model.name}@${line}`;
+      for (let k = 2; used.has(name); k++) name = `${im.model.name}@${line}#${k}`;
+      im.model.name = name;
+    }
+    used.add(im.model.name);
+  }
+}
