@@ -306,6 +306,7 @@ export class Interpreter implements LayerCtx {
       node: ts.Node;
       names: string[];
       ids: Set<string>;
+      props: Set<string>;
       mentionsPackage: boolean;
     }
     const owners: Owner[] = [];
@@ -316,16 +317,20 @@ export class Interpreter implements LayerCtx {
     let guard = 0;
     while (stack.length && guard++ < 1_000_000) {
       const { n, open } = stack.pop()!;
-      let here = open;
+      // A class owns its heritage, fields and constructor; its methods are owners of their own.
+      let here = (isMethodDeclaration(n) || isGetAccessorDeclaration(n) || isSetAccessorDeclaration(n)) && n.parent && isClassLike(n.parent) ? open.filter((o) => o.node !== n.parent) : open;
       const names = this.ownerNames(n);
       if (names) {
-        const o: Owner = { node: n, names, ids: new Set(), mentionsPackage: false };
+        const o: Owner = { node: n, names, ids: new Set(), props: new Set(), mentionsPackage: false };
         owners.push(o);
         here = [...open, o];
       }
       if (n.kind === SK.Identifier) {
         const t = (n as ts.Identifier).text;
-        for (const o of here) o.ids.add(t);
+        const p = n.parent;
+        // `x.name` and `{name: ...}` are property names, not references: they only match declaration names.
+        const isPropName = !!p && (((isPropertyAccessExpression(p) || isPropertyAssignment(p) || isMethodDeclaration(p) || isPropertyDeclaration(p)) && p.name === n));
+        for (const o of here) (isPropName ? o.props : o.ids).add(t);
       } else if (n.kind === SK.StringLiteral && (n as ts.StringLiteral).text.startsWith('@tensorflow/tfjs')) {
         for (const o of here) o.mentionsPackage = true;
       }
@@ -334,17 +339,32 @@ export class Interpreter implements LayerCtx {
       });
     }
     const relevantNames = new Set(seeds);
+    const declNames = new Set<string>();
     const out = new Set<ts.Node>();
     for (let changed = true, rounds = 0; changed && rounds < 64; rounds++) {
       changed = false;
       for (const o of owners) {
         if (out.has(o.node)) continue;
         let hit = o.mentionsPackage;
-        if (!hit) for (const id of o.ids) if (relevantNames.has(id)) { hit = true; break; }
+        if (!hit)
+          for (const id of o.ids)
+            if (relevantNames.has(id)) {
+              hit = true;
+              break;
+            }
+        if (!hit)
+          for (const id of o.props)
+            if (declNames.has(id)) {
+              hit = true;
+              break;
+            }
         if (!hit) continue;
         out.add(o.node);
         changed = true;
-        for (const nm of o.names) relevantNames.add(nm);
+        for (const nm of o.names) {
+          relevantNames.add(nm);
+          declNames.add(nm);
+        }
       }
     }
     return out;
