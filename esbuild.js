@@ -24,6 +24,73 @@ const builds = [
   },
 ];
 
+// ---------------------------------------------------------------------------------------------------------------
+// The VS Code extension. Node: dist/extension.js (providers and commands, loads in a few ms) + dist/engine.js (the
+// engine with TypeScript's parser, loaded on the first check). Web: dist/web/extension.js, one file (the web
+// extension host loads a single module), engine included, Node built-ins mapped to an empty module.
+
+/** `import('./engine')` in src/extension stays a require of the sibling dist/engine.js (Node build only). */
+const engineAsSibling = {
+  name: 'engine-as-sibling',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/engine$/ }, (args) =>
+      /[\\/]src[\\/]extension$/.test(args.resolveDir) ? { path: './engine.js', external: true } : undefined,
+    );
+  },
+};
+
+const NODE_BUILTINS = ['fs', 'fs/promises', 'path', 'os', 'crypto', 'perf_hooks', 'inspector', 'source-map-support', 'url', 'util', 'module'];
+/** Node built-ins → an empty module in the web bundle (TypeScript requires them only on Node). */
+const emptyNodeBuiltins = {
+  name: 'empty-node-builtins',
+  setup(build) {
+    const filter = new RegExp(`^(node:)?(${NODE_BUILTINS.map((m) => m.replace('/', '\\/')).join('|')})$`);
+    build.onResolve({ filter }, () => ({ path: require('node:path').resolve(__dirname, 'src/extension/shims/empty.js') }));
+  },
+};
+
+/** @type {import('esbuild').BuildOptions} */
+const extensionCommon = {
+  bundle: true,
+  format: 'cjs',
+  external: ['vscode'],
+  minify: production,
+  sourcemap: !production,
+  logLevel: 'warning',
+  // The analyzers use only ts-morph's `ts`: take TypeScript directly, without ts-morph's file-system layer.
+  alias: { 'ts-morph': './src/extension/shims/ts-morph.js' },
+};
+
+builds.push(
+  {
+    ...extensionCommon,
+    entryPoints: ['src/extension/extension.ts'],
+    outfile: 'dist/extension.js',
+    platform: 'node',
+    target: 'node20',
+    plugins: [engineAsSibling],
+    // import('./engine.js') → require: the extension host loads extensions with require.
+    supported: { 'dynamic-import': false },
+  },
+  {
+    ...extensionCommon,
+    entryPoints: ['src/extension/engine.ts'],
+    outfile: 'dist/engine.js',
+    platform: 'node',
+    target: 'node20',
+  },
+  {
+    ...extensionCommon,
+    entryPoints: ['src/extension/extension.ts'],
+    outfile: 'dist/web/extension.js',
+    platform: 'browser',
+    target: 'es2022',
+    plugins: [emptyNodeBuiltins],
+    // TypeScript decides it runs on Node when `process` and `require` exist; in the web host neither is Node's.
+    define: { process: 'undefined' },
+  },
+);
+
 async function main() {
   if (watch) {
     for (const b of builds) await (await esbuild.context(b)).watch();

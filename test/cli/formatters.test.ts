@@ -81,7 +81,7 @@ describe('text format', () => {
         const head = `  model '${model.name}' (${layers} layer${layers === 1 ? '' : 's'}): `;
         const line = own.find((l) => l.startsWith(head));
         assert.ok(line, `no summary line for ${file.file} ${model.name}`);
-        if (model.forwardGain !== null && model.forwardGainBounds?.hi === model.forwardGain) {
+        if (model.forwardGain !== null && model.forwardGainBounds?.hi === model.forwardGain && model.forwardGainBounds?.lo === model.forwardGain) {
           assert.equal(line, `${head}signal ×${formatRatio(model.forwardGain)} at the read-out`);
         }
       }

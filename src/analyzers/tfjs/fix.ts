@@ -126,6 +126,46 @@ function coreCallFix(
   return internal.text.slice(start, end) === newText ? [] : [{ span: { start, end }, newText }];
 }
 
+type Use = { im: InternalModel; i: number; field?: string };
+
+function spanKey(span: Span): string {
+  return `${span.start}:${span.end}`;
+}
+
+/**
+ * Which layers use the text at a span, indexed once per analysis: a fix asks this for every finding, and a scan
+ * of all layers per fix would make a file's fixes quadratic in its size.
+ */
+const USES = new WeakMap<Internal, { init: Map<string, Use[]>; config: Map<string, Use[]> }>();
+
+function usesIndex(internal: Internal): { init: Map<string, Use[]>; config: Map<string, Use[]> } {
+  const hit = USES.get(internal);
+  if (hit) return hit;
+  const init = new Map<string, Use[]>();
+  const config = new Map<string, Use[]>();
+  const add = (map: Map<string, Use[]>, span: Span | undefined, use: Use) => {
+    if (!span) return;
+    const k = spanKey(span);
+    const list = map.get(k);
+    if (list) list.push(use);
+    else map.set(k, [use]);
+  };
+  for (const im of internal.models) {
+    im.model.layers.forEach((l, i) => {
+      add(config, l.configSpan, { im, i });
+      for (const f of ['kernel', 'pointwise', 'recurrent', 'bias', 'gamma', 'beta'] as const) {
+        // A separable conv's pointwise kernel is built from depthwiseInitializer: an alias of its kernel.
+        if (f === 'pointwise' && l.kind === 'separableConv') continue;
+        const r = l[f];
+        if (r && r.form !== 'default') add(init, r.span, { im, i, field: f });
+      }
+    });
+  }
+  const index = { init, config };
+  USES.set(internal, index);
+  return index;
+}
+
 class Fixer {
   private readonly sf: ts.SourceFile;
   private readonly text: string;
@@ -153,23 +193,8 @@ class Fixer {
   }
 
   /** Every (model, layer, field) whose slot initializer / config literal is the text at `span`. */
-  private usesOf(span: Span, what: 'init' | 'config'): { im: InternalModel; i: number; field?: string }[] {
-    const out: { im: InternalModel; i: number; field?: string }[] = [];
-    for (const im of this.internal.models) {
-      im.model.layers.forEach((l, i) => {
-        if (what === 'config') {
-          if (sameSpan(l.configSpan, span)) out.push({ im, i });
-          return;
-        }
-        for (const f of ['kernel', 'pointwise', 'recurrent', 'bias', 'gamma', 'beta'] as const) {
-          // A separable conv's pointwise kernel is built from depthwiseInitializer: an alias of its kernel.
-          if (f === 'pointwise' && l.kind === 'separableConv') continue;
-          const r = l[f];
-          if (r && r.form !== 'default' && sameSpan(r.span, span)) out.push({ im, i, field: f });
-        }
-      });
-    }
-    return out;
+  private usesOf(span: Span, what: 'init' | 'config'): Use[] {
+    return usesIndex(this.internal)[what].get(spanKey(span)) ?? [];
   }
 
   /** The edited text is used only by layers (and slots) that want the same change. */

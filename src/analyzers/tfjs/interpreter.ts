@@ -28,17 +28,13 @@ import {
   type CTensorV,
   type FnV,
   type GNode,
-  type InitV,
   type LayerRec,
   type ModelRec,
-  type NsV,
   type ObjV,
   type Prop,
   Scope,
   type SymV,
   TDZ,
-  type TInitV,
-  type TVarV,
   type UnknownV,
   type V,
   NULL,
@@ -74,9 +70,12 @@ export const LIMITS = {
   evalDepth: 400,
   /** Evaluation steps per file. */
   steps: 300_000,
+  /** Evaluation steps for one function analyzed stand-alone (not called by the file). */
+  stepsPerFunction: 30_000,
 };
 
 class AbortAnalysis extends Error {}
+class FunctionBudgetExceeded extends Error {}
 
 type Completion = undefined | { t: 'return'; v: V } | { t: 'break'; label?: string } | { t: 'continue'; label?: string } | { t: 'throw' };
 
@@ -181,6 +180,8 @@ export class Interpreter implements LayerCtx {
   private steps = 0;
   private mutationSeq = 0;
   private callDepth = 0;
+  /** Step count at which the current stand-alone function run stops. */
+  private budgetEnd = Infinity;
   /** Mutation sequence number when the outermost user call started (for recursion-cap notes). */
   private callSeq0 = 0;
   private evalDepth = 0;
@@ -271,13 +272,23 @@ export class Interpreter implements LayerCtx {
             if (!reg.cls.instantiated) this.instantiate(reg.cls, [], decl, true);
             continue;
           }
-          const thisV = reg.thisProvider?.();
-          const fn: FnV = reg.fn ?? { k: 'fn', decl, env: reg.env, thisV };
-          this.standalone.push({ fnName: name ?? `the function at line ${this.line(decl)}`, usedDefaults: false });
+          const seq0 = this.mutationSeq;
+          const label = name ?? `the function at line ${this.line(decl)}`;
+          this.budgetEnd = this.steps + LIMITS.stepsPerFunction;
           try {
-            this.callFn(fn, [], thisV ?? fn.thisV, undefined, true);
+            const thisV = reg.thisProvider?.();
+            const fn: FnV = reg.fn ?? { k: 'fn', decl, env: reg.env, thisV };
+            this.standalone.push({ fnName: label, usedDefaults: false });
+            try {
+              this.callFn(fn, [], thisV ?? fn.thisV, undefined, true);
+            } finally {
+              this.standalone.pop();
+            }
+          } catch (e) {
+            if (!(e instanceof FunctionBudgetExceeded)) throw e;
+            this.capNote(seq0, `The analysis of ${label} stopped after ${LIMITS.stepsPerFunction.toLocaleString('en-US')} steps; the model may be incomplete.`);
           } finally {
-            this.standalone.pop();
+            this.budgetEnd = Infinity;
           }
         } catch (e) {
           if (e instanceof AbortAnalysis) throw e;
@@ -304,68 +315,91 @@ export class Interpreter implements LayerCtx {
   private computeRelevance(): Set<ts.Node> {
     interface Owner {
       node: ts.Node;
+      parent?: Owner;
       names: string[];
+      /** Identifiers in reference position directly inside (not in nested owners). */
       ids: Set<string>;
+      /** Property names (`x.name`) directly inside: they match only declaration names. */
       props: Set<string>;
       mentionsPackage: boolean;
     }
     const owners: Owner[] = [];
     const seeds = new Set<string>([...TF_PARAM_NAMES, 'window', 'globalThis', 'self', ...this.nsBindings.map((b) => b.name)]);
-    // Iterative walk; each identifier counts for every enclosing owner (a function containing a relevant
-    // callback must run for the callback to exist).
-    const stack: { n: ts.Node; open: Owner[] }[] = [{ n: this.sf, open: [] }];
+    const called = new Set<string>();
+    // Iterative walk with parallel stacks (files can be large and deep).
+    const nodes: ts.Node[] = [this.sf];
+    const ownersOf: (Owner | undefined)[] = [undefined];
+    const inFns: boolean[] = [false];
     let guard = 0;
-    while (stack.length && guard++ < 1_000_000) {
-      const { n, open } = stack.pop()!;
-      // A class owns its heritage, fields and constructor; its methods are owners of their own.
-      let here = (isMethodDeclaration(n) || isGetAccessorDeclaration(n) || isSetAccessorDeclaration(n)) && n.parent && isClassLike(n.parent) ? open.filter((o) => o.node !== n.parent) : open;
-      const names = this.ownerNames(n);
+    while (nodes.length && guard++ < 2_000_000) {
+      const n = nodes.pop()!;
+      let owner = ownersOf.pop();
+      const inFnHere = inFns.pop()!;
+      const k = n.kind;
+      if (k === SK.Identifier) {
+        if (owner) {
+          const t = (n as ts.Identifier).text;
+          const p = n.parent;
+          const pk = p.kind;
+          const isPropName =
+            (pk === SK.PropertyAccessExpression || pk === SK.PropertyAssignment || pk === SK.MethodDeclaration || pk === SK.PropertyDeclaration) &&
+            (p as ts.PropertyAccessExpression).name === n;
+          (isPropName ? owner.props : owner.ids).add(t);
+        }
+        continue;
+      }
+      if (k === SK.StringLiteral) {
+        if (owner && (n as ts.StringLiteral).text.startsWith('@tensorflow/tfjs')) owner.mentionsPackage = true;
+        continue;
+      }
+      if (k === SK.CallExpression || k === SK.NewExpression) {
+        let c: ts.Expression = (n as ts.CallExpression).expression;
+        while (c.kind === SK.ParenthesizedExpression || c.kind === SK.AsExpression || c.kind === SK.NonNullExpression) c = (c as ts.ParenthesizedExpression).expression;
+        if (c.kind === SK.Identifier) called.add((c as ts.Identifier).text);
+        else if (c.kind === SK.PropertyAccessExpression) called.add((c as ts.PropertyAccessExpression).name.text);
+      }
+      // Variables are owners only at module level (locals belong to their function).
+      const names = inFnHere && k === SK.VariableDeclaration ? undefined : this.ownerNames(n);
       if (names) {
-        const o: Owner = { node: n, names, ids: new Set(), props: new Set(), mentionsPackage: false };
+        // A class owns its heritage, fields and constructor, not its methods: a relevant method does not
+        // make the class relevant (the method runs with a representative instance).
+        const method = (k === SK.MethodDeclaration || k === SK.GetAccessor || k === SK.SetAccessor) && owner?.node === n.parent;
+        const o: Owner = { node: n, parent: method ? owner!.parent : owner, names, ids: new Set(), props: new Set(), mentionsPackage: false };
         owners.push(o);
-        here = [...open, o];
+        owner = o;
       }
-      if (n.kind === SK.Identifier) {
-        const t = (n as ts.Identifier).text;
-        const p = n.parent;
-        // `x.name` and `{name: ...}` are property names, not references: they only match declaration names.
-        const isPropName = !!p && (((isPropertyAccessExpression(p) || isPropertyAssignment(p) || isMethodDeclaration(p) || isPropertyDeclaration(p)) && p.name === n));
-        for (const o of here) (isPropName ? o.props : o.ids).add(t);
-      } else if (n.kind === SK.StringLiteral && (n as ts.StringLiteral).text.startsWith('@tensorflow/tfjs')) {
-        for (const o of here) o.mentionsPackage = true;
-      }
+      const inFn = inFnHere || isFunctionLike(n);
       n.forEachChild((c) => {
-        stack.push({ n: c, open: here });
+        nodes.push(c);
+        ownersOf.push(owner);
+        inFns.push(inFn);
       });
     }
+    this.called = called;
     const relevantNames = new Set(seeds);
     const declNames = new Set<string>();
     const out = new Set<ts.Node>();
-    for (let changed = true, rounds = 0; changed && rounds < 64; rounds++) {
-      changed = false;
-      for (const o of owners) {
-        if (out.has(o.node)) continue;
-        let hit = o.mentionsPackage;
-        if (!hit)
-          for (const id of o.ids)
-            if (relevantNames.has(id)) {
-              hit = true;
-              break;
-            }
-        if (!hit)
-          for (const id of o.props)
-            if (declNames.has(id)) {
-              hit = true;
-              break;
-            }
-        if (!hit) continue;
-        out.add(o.node);
+    let changed = true;
+    const mark = (o: Owner) => {
+      // An owner containing relevant code is relevant too: it creates the inner function.
+      for (let x: Owner | undefined = o; x && !out.has(x.node); x = x.parent) {
+        out.add(x.node);
         changed = true;
-        for (const nm of o.names) {
+        for (const nm of x.names) {
           relevantNames.add(nm);
           declNames.add(nm);
         }
       }
+    };
+    const hits = (o: Owner) => {
+      if (o.mentionsPackage) return true;
+      for (const id of o.ids) if (relevantNames.has(id)) return true;
+      for (const id of o.props) if (declNames.has(id)) return true;
+      return false;
+    };
+    for (let rounds = 0; changed && rounds < 64; rounds++) {
+      changed = false;
+      for (const o of owners) if (!out.has(o.node) && hits(o)) mark(o);
     }
     return out;
   }
@@ -393,25 +427,7 @@ export class Interpreter implements LayerCtx {
     return this.fnNameFromContext(d);
   }
 
-  /** Names used as callees (`f(...)`, `x.f(...)`, `new F(...)`) anywhere in the file. */
-  private calledNames(): Set<string> {
-    const out = new Set<string>();
-    const stack: ts.Node[] = [this.sf];
-    let guard = 0;
-    while (stack.length && guard++ < 500000) {
-      const n = stack.pop()!;
-      if (n.kind === SK.CallExpression || n.kind === SK.NewExpression) {
-        let c: ts.Expression = (n as ts.CallExpression).expression;
-        while (isParenthesizedExpression(c) || isAsExpression(c) || isNonNullExpression(c)) c = c.expression;
-        if (isIdentifier(c)) out.add(c.text);
-        else if (isPropertyAccessExpression(c)) out.add(c.name.text);
-      }
-      n.forEachChild((c) => {
-        stack.push(c);
-      });
-    }
-    return out;
-  }
+  private called?: Set<string>;
 
   private fnNameFromContext(decl: ts.Node): string | undefined {
     const p = decl.parent;
@@ -420,8 +436,15 @@ export class Interpreter implements LayerCtx {
     return undefined;
   }
 
+  /** Names used as callees (`f(...)`, `x.f(...)`, `new F(...)`) anywhere in the file. */
+  private calledNames(): Set<string> {
+    this.relevant ??= this.computeRelevance();
+    return this.called ?? new Set();
+  }
+
   private tick(): void {
     if (++this.steps > LIMITS.steps) throw new AbortAnalysis();
+    if (this.steps > this.budgetEnd) throw new FunctionBudgetExceeded();
   }
 
   // ------------------------------------------------------------------------------------------------------
@@ -458,21 +481,30 @@ export class Interpreter implements LayerCtx {
   }
 
   /** `var` declarations are function-scoped: declare them (undefined) before executing the body. */
+  private readonly varNames = new WeakMap<readonly ts.Statement[], string[]>();
+
+  /** `var` names declared in a body (not in nested functions), computed once per body. */
   private hoistVars(stmts: readonly ts.Statement[], scope: Scope): void {
-    const stack: ts.Node[] = [...stmts];
-    let guard = 0;
-    while (stack.length && guard++ < 100000) {
-      const n = stack.pop()!;
-      if (isFunctionLike(n) || isClassLike(n)) continue;
-      if (isVariableDeclarationList(n) && !(n.flags & NF.BlockScoped)) {
-        for (const d of n.declarations) for (const name of this.boundNames(d.name)) if (!scope.vars.has(name)) scope.declare(name, UNDEF, 'var');
-        continue;
+    let names = this.varNames.get(stmts);
+    if (!names) {
+      names = [];
+      const stack: ts.Node[] = [...stmts];
+      let guard = 0;
+      while (stack.length && guard++ < 100000) {
+        const n = stack.pop()!;
+        if (isFunctionLike(n) || isClassLike(n)) continue;
+        if (isVariableDeclarationList(n)) {
+          if (!(n.flags & NF.BlockScoped)) for (const d of n.declarations) names.push(...this.boundNames(d.name));
+          continue;
+        }
+        if (isExpression(n)) continue;
+        n.forEachChild((c) => {
+          stack.push(c);
+        });
       }
-      if (isExpression(n) && !isVariableDeclarationList(n)) continue;
-      n.forEachChild((c) => {
-        stack.push(c);
-      });
+      this.varNames.set(stmts, names);
     }
+    for (const name of names) if (!scope.own(name)) scope.declare(name, UNDEF, 'var');
   }
 
   private boundNames(name: ts.BindingName): string[] {
@@ -596,8 +628,18 @@ export class Interpreter implements LayerCtx {
   }
 
   /** Names assigned anywhere in a subtree (loop bodies), to forget their values. */
+  private readonly assigned = new WeakMap<ts.Node, string[]>();
+
   private assignedIdentifiers(root: ts.Node | undefined): string[] {
     if (!root) return [];
+    const cached = this.assigned.get(root);
+    if (cached) return cached;
+    const list = this.collectAssigned(root);
+    this.assigned.set(root, list);
+    return list;
+  }
+
+  private collectAssigned(root: ts.Node): string[] {
     const out = new Set<string>();
     const stack: ts.Node[] = [root];
     let guard = 0;
@@ -774,7 +816,7 @@ export class Interpreter implements LayerCtx {
         return;
       }
       const target = kind === 'var' ? scope.functionScope() : scope;
-      const b = declare ? target.vars.get(name.text) : scope.lookup(name.text);
+      const b = declare ? target.own(name.text) : scope.lookup(name.text);
       if (b) this.setBinding(b, v);
       else target.declare(name.text, v, kind === 'var' ? 'var' : 'let', name);
       return;
@@ -1607,7 +1649,14 @@ export class Interpreter implements LayerCtx {
   }
 
   private unknownCall(node: ts.Node, _args: V[]): V {
-    return unknown(`${this.shortText(node)} could not be resolved.`);
+    return { k: 'unknown', reasonNode: node };
+  }
+
+  /** The unknownReason for an unresolved value that ends up where a layer is expected. */
+  private reasonOf(v: UnknownV): string | undefined {
+    if (v.reason && v.reason !== SPREAD) return v.reason;
+    if (v.reasonNode) return `${this.shortText(v.reasonNode)} could not be resolved.`;
+    return undefined;
   }
 
   shortText(node: ts.Node): string {
@@ -2286,7 +2335,7 @@ export class Interpreter implements LayerCtx {
           m.seq.push({ unknown: 'More layers of this list could not be resolved.', node, op: 'unknown' });
         if (layers.notes) for (const n of layers.notes) if (!m.notes.includes(n)) m.notes.push(n);
       } else if (layers.k !== 'undef' && layers.k !== 'null') {
-        m.seq.push({ unknown: (layers.k === 'unknown' && layers.reason) || 'The layers of tf.sequential could not be resolved.', node, op: 'unknown' });
+        m.seq.push({ unknown: (layers.k === 'unknown' && this.reasonOf(layers)) || 'The layers of tf.sequential could not be resolved.', node, op: 'unknown' });
         if (layers.k === 'unknown' && layers.note && !m.notes.includes(layers.note)) m.notes.push(layers.note);
       }
     } else if (cfg && cfg.k !== 'undef' && cfg.k !== 'null') {
@@ -2309,7 +2358,7 @@ export class Interpreter implements LayerCtx {
     else {
       let argNode: ts.Node = node;
       if (isCallExpression(node) && node.arguments[0] && !initial) argNode = stripOuter(node.arguments[0]);
-      const reason = (v.k === 'unknown' && v.reason && v.reason !== SPREAD ? v.reason : undefined) ?? `${this.shortText(argNode)} could not be resolved to a layer.`;
+      const reason = (v.k === 'unknown' ? this.reasonOf(v) : undefined) ?? `${this.shortText(argNode)} could not be resolved to a layer.`;
       const op = isCallExpression(argNode) ? this.shortText(argNode.expression) : 'unknown';
       m.seq.push({ unknown: reason, node: v.k === 'unknown' && v.reason === SPREAD ? node : argNode, op });
       if (v.k === 'unknown' && v.note && !m.notes.includes(v.note)) m.notes.push(v.note);

@@ -79,14 +79,17 @@ function inferCore(rec: LayerRec, ins: Shape[]): Inferred {
     case 'simpleRNN':
     case 'lstm':
     case 'gru': {
+      // outFeatures is the layer's own units (what its weights are shaped by); a bidirectional wrapper with
+      // mergeMode 'concat' doubles only the width its consumers see.
       const factor = rec.wrapper === 'bidirectional' ? rec.mergeFactor : 1;
-      const u = sp.units !== undefined && factor !== undefined ? sp.units * factor : undefined;
+      const units = sp.units;
+      const u = units !== undefined && factor !== undefined ? units * factor : undefined;
       const T = inp.dims && inp.dims.length === 2 ? inp.dims[0] : undefined;
       let out: Shape;
       if (sp.returnSequences === true) out = inp.dims && inp.dims.length === 2 ? { dims: [inp.dims[0], u] } : { last: u };
       else if (sp.returnSequences === false) out = { dims: [u] };
       else out = { last: u };
-      return { out, inFeatures: F, outFeatures: u, timeSteps: T };
+      return { out, inFeatures: F, outFeatures: units, timeSteps: T };
     }
     case 'conv':
     case 'convTranspose':

@@ -157,6 +157,8 @@ export interface UnknownV extends Base {
   k: 'unknown';
   /** Why (shown as unknownReason when the value ends up as a layer). */
   reason?: string;
+  /** The expression that could not be resolved (the reason's text is made only when needed). */
+  reasonNode?: ts.Node;
   /** A cap sentence that must reach the model notes. */
   note?: string;
 }
@@ -289,17 +291,23 @@ export interface Binding {
 }
 
 export class Scope {
-  readonly vars = new Map<string, Binding>();
+  /** Created on the first declaration: most block and loop scopes declare nothing. */
+  private map: Map<string, Binding> | undefined;
   constructor(
     readonly parent: Scope | undefined,
     /** The function scope this block belongs to (for `var`). */
     readonly isFunction: boolean,
   ) {}
 
+  /** The binding declared in this scope itself. */
+  own(name: string): Binding | undefined {
+    return this.map?.get(name);
+  }
+
   lookup(name: string): Binding | undefined {
     // Iterative: scopes can be deep in generated code.
     for (let s: Scope | undefined = this; s; s = s.parent) {
-      const b = s.vars.get(name);
+      const b = s.map?.get(name);
       if (b) return b;
     }
     return undefined;
@@ -313,7 +321,7 @@ export class Scope {
 
   declare(name: string, v: V | typeof TDZ, kind: Binding['kind'], declName?: ts.Node): Binding {
     const b: Binding = { name, v, kind, declName };
-    this.vars.set(name, b);
+    (this.map ??= new Map()).set(name, b);
     return b;
   }
 }

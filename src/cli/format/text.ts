@@ -140,7 +140,7 @@ export function modelSummary({ model, prediction }: ModelReport): string {
   const bounded = Number.isFinite(ratio.hi) || ratio.lo > 0;
   const range = bounded ? `between ×${formatRatio(ratio.lo)} and ×${formatRatio(ratio.hi)}` : '';
   if (ratio.estimate !== undefined) {
-    return `${head}: signal ×${formatRatio(ratio.estimate)} at the read-out${range ? ` (${range} for the unknown sizes)` : ''}`;
+    return `${head}: signal ×${formatRatio(ratio.estimate)} at the read-out${range ? ` (${range} for what is not known exactly)` : ''}`;
   }
   if (range) return `${head}: signal ${range} at the read-out`;
   const stop = prediction.stoppedAt;

@@ -22,7 +22,7 @@ test('fixture text-classifier.js: class with options, bidirectional LSTM', () =>
   assert.equal(r.models.length, 1);
   const m = r.models[0];
   assert.deepEqual(kinds(m), ['embedding', 'lstm', 'dense']);
-  assert.deepEqual(sizes(m), [[10000, 32], [32, 128], [128, 1]]);
+  assert.deepEqual(sizes(m), [[10000, 32], [32, 64], [128, 1]]); // 64 units per direction, concatenated to 128
   assert.equal(m.layers[1].recurrent?.id, 'glorotUniform');
   assert.equal(m.layers[1].timeSteps, 100);
   assert.equal(m.layers[1].unitForgetBias, false);

@@ -179,7 +179,8 @@ model.add(tf.layers.repeatVector({n: 3}));
 model.add(tf.layers.timeDistributed({layer: tf.layers.dense({units: 5, activation: 'relu'})}));`);
   assert.deepEqual(kinds(m), ['lstm', 'gru', 'unknown', 'dense']);
   assert.deepEqual(m.layers.map((l) => l.wrapper), ['bidirectional', 'bidirectional', undefined, 'timeDistributed']);
-  assert.deepEqual(sizes(m), [[8, 64], [64, 4], [4, 4], [4, 5]]);
+  // outFeatures is each layer's own units; the concat wrapper doubles what the next layer sees (64).
+  assert.deepEqual(sizes(m), [[8, 32], [64, 4], [4, 4], [4, 5]]);
   assert.equal(m.layers[0].name, 'lstm');
   assert.deepEqual(m.layers[0].inputShape, [10, 8]);
   assert.equal(m.layers[0].timeSteps, 10);

@@ -91,7 +91,8 @@ test('never throws on garbage and random token soup', () => {
   assert.doesNotThrow(() => analyze('function f(tf) { return tf.sequential({layers: [tf.layers.dense()]}); }', 'x.jsx'));
 });
 
-test('speed: a 1,000-line file is analyzed well within 200 ms', () => {
+// Speed is measured in bench/lint-latency.ts (npm run bench), never as a timed test on a shared machine.
+test('a 1,000-line file of 140 model builders is analyzed completely (no work cap hit)', () => {
   const lines = [TF];
   for (let i = 0; lines.length < 1000; i++) {
     lines.push(
@@ -105,12 +106,10 @@ test('speed: a 1,000-line file is analyzed well within 200 ms', () => {
     );
   }
   const text = lines.join('\n');
-  analyze(text);
-  const t0 = performance.now();
   const r = analyze(text);
-  const ms = performance.now() - t0;
   assert.ok(r.models.length > 100);
-  assert.ok(ms < 200, `took ${ms} ms`);
+  assert.ok(r.models.every((m) => m.layers.length === 5), 'every builder unrolled');
+  assert.deepEqual(r.models.flatMap((m) => m.notes).filter((n) => /cap|limit/i.test(n)), []);
 });
 
 test('a loop of exactly the cap is not reported as capped', () => {

@@ -1,0 +1,82 @@
+/**
+ * The CodeLens above each model: its layer count and the predicted scale of the signal entering its read-out
+ * ("10 layers · signal ×0.00076 after 8 weighted layers"), with bounds when sizes are unknown, and the Preview
+ * lens's arguments. Numbers are formatted as the CLI's model summaries are (`formatRatio`).
+ *
+ * Pure: no vscode import.
+ */
+import { WEIGHTED_KINDS, type Span } from '../../core/model';
+import type { FileReport, Moment, ModelReport } from '../../core/report';
+import type { SignalThresholds } from '../../core/rules/types';
+import { formatRatio, layerCount } from '../../cli/results';
+import { findingsOfModel } from './diagnostics';
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** Weighted layers the signal goes through before the read-out. */
+export function weightedBeforeReadout(model: ModelReport): number {
+  const readout = model.prediction.readout;
+  if (readout === undefined) return 0;
+  return model.model.layers.filter((l) => l.index < readout && WEIGHTED_KINDS.has(l.kind)).length;
+}
+
+/** Bounds past these are no information (the engine bounds unknown sizes over 1 … 2³⁰). */
+const HUGE = 1e12;
+const TINY = 1e-12;
+
+function ratioText(m: Moment): string | undefined {
+  const exact = m.estimate !== undefined && m.lo === m.hi;
+  if (exact) return `×${formatRatio(m.estimate!)}`;
+  const hasLo = m.lo > TINY;
+  const hasHi = Number.isFinite(m.hi) && m.hi < HUGE;
+  const range = hasLo && hasHi ? `×${formatRatio(m.lo)}–×${formatRatio(m.hi)}` : hasLo ? `≥ ×${formatRatio(m.lo)}` : hasHi ? `≤ ×${formatRatio(m.hi)}` : undefined;
+  if (m.estimate !== undefined) return range ? `×${formatRatio(m.estimate)} (${range} for the unknown sizes)` : `×${formatRatio(m.estimate)}`;
+  return range ? `${range} (sizes unknown)` : undefined;
+}
+
+/** Where the signal stands against the thresholds, when that is known for every value of the unknown sizes. */
+export function signalVerdict(m: Moment | undefined, thresholds?: SignalThresholds): 'vanishing' | 'exploding' | undefined {
+  if (!m || !thresholds) return undefined;
+  if (m.hi < thresholds.vanishing) return 'vanishing';
+  if (m.lo > thresholds.exploding) return 'exploding';
+  return undefined;
+}
+
+/** `10 layers · signal ×0.00076 after 8 weighted layers (vanishing)` */
+export function modelLensTitle(model: ModelReport, thresholds?: SignalThresholds): string {
+  const head = plural(layerCount(model.model.layers), 'layer');
+  const p = model.prediction;
+  if (p.readout === undefined) return `${head} · no weighted layer`;
+  const before = weightedBeforeReadout(model);
+  const after = before > 0 ? ` after ${plural(before, 'weighted layer')}` : ' at the read-out';
+  const ratio = p.readoutRatio ? ratioText(p.readoutRatio) : undefined;
+  if (!ratio) {
+    const stop = p.stoppedAt;
+    return `${head} · signal unknown${stop ? ` (prediction stops at layer ${stop.index + 1}: ${stop.reason})` : ''}`;
+  }
+  const verdict = signalVerdict(p.readoutRatio, thresholds);
+  return `${head} · signal ${ratio}${after}${verdict ? ` (${verdict})` : ''}`;
+}
+
+export interface ModelLens {
+  /** Where the lens stands: the model's construction. */
+  span: Span;
+  title: string;
+  /** Findings inside the model's construction or layers. */
+  findings: number;
+  /** Arguments of `initlens.preview`: which model of which document. */
+  preview: { modelName: string; modelIndex: number; offset: number };
+}
+
+export function modelLenses(report: FileReport, thresholds?: SignalThresholds): ModelLens[] {
+  return report.models.map((m, i) => {
+    const findings = findingsOfModel(report, m).length;
+    const base = modelLensTitle(m, thresholds);
+    return {
+      span: m.model.span,
+      title: findings ? `${base} · ${plural(findings, 'finding')}` : base,
+      findings,
+      preview: { modelName: m.model.name, modelIndex: i, offset: m.model.span.start },
+    };
+  });
+}

@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { RULES } from '../../src/engine/check';
+import { diagnosticsOf, docsUrl, problemDiagnostic } from '../../src/extension/logic/diagnostics';
+import { check, checkSource, exampleFiles, REPOSITORY } from './helpers';
+
+test('documentation links from the manifest repository, in every spelling npm allows', () => {
+  const want = 'https://github.com/initlens/initlens/blob/main/docs/rules/relu-needs-he.md';
+  assert.equal(docsUrl(REPOSITORY, 'relu-needs-he'), want);
+  assert.equal(docsUrl('https://github.com/initlens/initlens.git', 'relu-needs-he'), want);
+  assert.equal(docsUrl({ url: 'git+https://github.com/initlens/initlens.git' }, 'relu-needs-he'), want);
+  assert.equal(docsUrl('github:initlens/initlens', 'relu-needs-he'), want);
+  assert.equal(docsUrl('initlens/initlens', 'relu-needs-he'), want);
+  assert.equal(docsUrl(undefined, 'relu-needs-he'), undefined);
+  assert.equal(docsUrl({ url: 42 }, 'x'), undefined);
+});
+
+test('every rule has a documentation page where the link points', async () => {
+  const { existsSync } = await import('node:fs');
+  for (const r of RULES) {
+    const url = docsUrl(REPOSITORY, r.id)!;
+    const path = url.replace('https://github.com/initlens/initlens/blob/main/', '');
+    assert.ok(existsSync(new URL(`../../${path}`, import.meta.url)), `${path} missing`);
+  }
+});
+
+test('mnist-mlp-default-init: one diagnostic per finding, codes and links, in the engine order', () => {
+  const { report } = check('mnist-mlp-default-init.ts');
+  const data = diagnosticsOf(report, REPOSITORY);
+  assert.equal(data.length, report.findings.length);
+  assert.deepEqual(
+    [...new Set(data.map((d) => d.ruleId))].sort(),
+    ['relu-needs-he', 'vanishing-signal'],
+  );
+  for (const [i, d] of data.entries()) {
+    const f = report.findings[i];
+    assert.equal(d.finding, i);
+    assert.equal(d.message, f.message);
+    assert.equal(d.severity, f.severity);
+    assert.deepEqual(d.span, f.span);
+    assert.equal(d.href, `https://github.com/initlens/initlens/blob/main/docs/rules/${f.ruleId}.md`);
+    assert.deepEqual(d.tags, []);
+  }
+});
+
+test('vanishing-signal points at the read-out and at each layer that shrinks the signal', () => {
+  const { text, report } = check('mnist-mlp-default-init.ts');
+  const d = diagnosticsOf(report, REPOSITORY).find((x) => x.ruleId === 'vanishing-signal')!;
+  assert.equal(d.related[0].message, 'the read-out layer');
+  const layers = d.related.slice(1);
+  assert.equal(layers.length, 8);
+  for (const r of layers) {
+    assert.match(text.slice(r.span.start, r.span.end), /^tf\.layers\.dense\(\{ units: 256, activation: 'relu' \}\)$|inputShape/);
+    assert.match(r.message, /^dense \(layer \d+\): signal ×0\.(39|58) through this layer$/);
+  }
+});
+
+test('exploding-signal names the layers that grow the signal', () => {
+  const { report } = check('random-normal-wide.js');
+  const d = diagnosticsOf(report, REPOSITORY).find((x) => x.ruleId === 'exploding-signal')!;
+  assert.ok(d.related.length >= 2);
+  assert.ok(d.related.slice(1).every((r) => /×2\.6 through this layer/.test(r.message)), JSON.stringify(d.related));
+});
+
+test('an activation rule on an explicit initializer points at the activation the layer feeds', () => {
+  const text = `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential();
+model.add(tf.layers.dense({ units: 256, inputShape: [256], kernelInitializer: 'glorotUniform', activation: 'relu' }));
+model.add(tf.layers.dense({ units: 10 }));
+`;
+  const report = checkSource(text);
+  const d = diagnosticsOf(report, REPOSITORY).find((x) => x.ruleId === 'relu-needs-he')!;
+  assert.equal(text.slice(d.span.start, d.span.end), "'glorotUniform'");
+  assert.equal(d.related.length, 1);
+  assert.equal(text.slice(d.related[0].span.start, d.related[0].span.end), "'relu'");
+  assert.equal(d.related[0].message, 'the relu activation of dense (layer 1)');
+});
+
+test('every example: diagnostics line up with findings and related spans lie in the text', () => {
+  for (const name of exampleFiles()) {
+    const { text, report } = check(name);
+    const data = diagnosticsOf(report, REPOSITORY);
+    assert.equal(data.filter((d) => d.ruleId).length, report.findings.length, name);
+    for (const d of data) {
+      assert.ok(d.span.start >= 0 && d.span.end <= text.length && d.span.start <= d.span.end, name);
+      for (const r of d.related) assert.ok(r.span.start >= 0 && r.span.end <= text.length, name);
+    }
+  }
+});
+
+test('analysis problems become one information diagnostic at the first located problem', () => {
+  const text = `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential();
+model.add(tf.layers.dense({ units: 256, activation: 'relu', inputShape: [784] }));
+model.add(tf.layers.dense({ units: 256, activation: 'relu' ));
+model.add(tf.layers.dense({ units: 10 }));
+`;
+  const report = checkSource(text);
+  assert.ok(report.problems.length >= 1);
+  const p = problemDiagnostic(report)!;
+  assert.equal(p.severity, 'info');
+  assert.equal(p.ruleId, undefined);
+  assert.match(p.message, /^InitLens analyzed this file only in part: Syntax error: ',' expected\./);
+  assert.equal(text.slice(p.span.start, p.span.end), ')');
+  const all = diagnosticsOf(report, REPOSITORY);
+  assert.equal(all.filter((d) => !d.ruleId).length, 1);
+  assert.equal(problemDiagnostic({ file: 'x.ts', models: [], findings: [], problems: [] }), undefined);
+  const many = problemDiagnostic({ file: 'x.ts', models: [], findings: [], problems: [{ message: 'a' }, { message: 'b' }, { message: 'c' }] })!;
+  assert.equal(many.message, 'InitLens analyzed this file only in part: a (and 2 more problems: see the InitLens output)');
+  assert.deepEqual(many.span, { start: 0, end: 0 });
+});

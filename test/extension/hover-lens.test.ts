@@ -1,0 +1,115 @@
+/** Hover tables and CodeLens titles on the real examples: the engine's numbers, found at the right places. */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { DEFAULT_THRESHOLDS } from '../../src/core/rules';
+import { modelLenses, modelLensTitle, signalVerdict, weightedBeforeReadout } from '../../src/extension/logic/codelens';
+import { layerAt, layerHoverMarkdown, modelAt, modelHoverMarkdown } from '../../src/extension/logic/hover';
+import { check, checkSource, exampleFiles } from './helpers';
+
+function row(md: string, label: string): string | undefined {
+  const line = md.split('\n').find((l) => l.startsWith(`| ${label} |`));
+  return line?.slice(label.length + 5, -2);
+}
+
+test('hover on a default-initialized ReLU dense layer: realized truncated normal, fans, gains, signal', () => {
+  const { text, report } = check('mnist-mlp-default-init.ts');
+  const offset = text.indexOf("tf.layers.dense({ units: 256, activation: 'relu' })") + 12;
+  const hit = layerAt(report, offset)!;
+  assert.equal(hit.layer.index, 1);
+  const md = layerHoverMarkdown(hit);
+  assert.match(md, /^\*\*dense\*\* · layer 2 of 10 in model `model`/);
+  assert.equal(row(md, 'kernel initializer'), 'the default glorotNormal');
+  // glorotNormal for 784 → 256: nominal std √(2/1040) = 0.0439; tfjs truncates at ±2σ without correction: 0.0386.
+  assert.equal(row(md, 'kernel realized'), 'truncated normal, std 0.0386, cut at ±0.0877 (0.774× the nominal variance)');
+  assert.equal(row(md, 'fan-in · fan-out'), '784 · 256');
+  assert.equal(row(md, 'weight gain c = fan-in·E[W²]'), '1.17');
+  assert.equal(row(md, 'activation'), 'relu, gain 0.5 (E[f(h)²]/E[h²])');
+  assert.equal(row(md, 'forward gain (E[out²]/E[in²])'), '×0.58');
+  assert.equal(row(md, 'backward gain (gradient)'), '×0.19');
+  assert.equal(row(md, 'signal E[x²] entering'), '1');
+  assert.equal(row(md, 'signal E[x²] leaving'), '0.58 (rms 0.76)');
+  assert.equal(row(md, 'gradient E[δ²] at its input'), '1.4e-5');
+  assert.match(md, /input with mean 0 and std 1/);
+});
+
+test('hover numbers agree with the prediction for every weighted layer of every example', () => {
+  for (const name of exampleFiles()) {
+    const { report } = check(name);
+    for (const m of report.models) {
+      for (const layer of m.model.layers) {
+        const hit = layerAt(report, layer.span.start);
+        assert.ok(hit, `${name}: no layer at layer ${layer.index}'s start`);
+        const md = layerHoverMarkdown(hit);
+        assert.ok(!/NaN|undefined|Infinity/.test(md), `${name} layer ${layer.index}:\n${md}`);
+        const p = m.prediction.layers[hit.layer.index];
+        if (p.forwardGain !== undefined) assert.ok(md.includes(`| forward gain (E[out²]/E[in²]) | ×`), md);
+      }
+    }
+  }
+});
+
+test('hover on an initializer expression finds its layer; a shared variable names every layer that uses it', () => {
+  const { text, report } = check('he-normal-mlp.ts');
+  const hit = layerAt(report, text.indexOf("'heNormal'") + 2)!;
+  assert.equal(hit.layer.index, 0);
+  const md = layerHoverMarkdown(hit);
+  assert.match(row(md, 'kernel realized')!, /^truncated normal, std 0\.0\d+, cut at ±0\.\d+ \(0\.774× the nominal variance\)$/);
+
+  const wide = check('random-normal-wide.js');
+  const decl = wide.text.indexOf('tf.initializers.randomNormal(');
+  const shared = layerAt(wide.report, decl + 3);
+  assert.ok(shared, 'hover on the shared initializer declaration');
+  assert.ok(shared.sharedWith.length >= 1, 'shared with other layers');
+  const smd = layerHoverMarkdown(shared);
+  assert.match(smd, /The initializer is shared with layer/);
+  assert.equal(row(smd, 'kernel realized'), 'normal, std 0.05');
+});
+
+test('hover on a recurrent layer shows both kernels with their fans', () => {
+  const { text, report } = check('gru-glorot-recurrent.ts');
+  const hit = layerAt(report, text.indexOf('tf.layers.gru(') + 3)!;
+  const md = layerHoverMarkdown(hit);
+  assert.ok(row(md, 'kernel initializer'));
+  assert.match(row(md, 'recurrent kernel initializer')!, /glorotUniform/);
+  assert.ok(row(md, 'recurrent kernel fan-in · fan-out'));
+  assert.match(row(md, 'recurrent kernel realized')!, /^uniform ±/);
+});
+
+test('no hover outside models; a model hover on its construction', () => {
+  const { text, report } = check('mnist-mlp-default-init.ts');
+  assert.equal(layerAt(report, 0), undefined);
+  assert.equal(modelAt(report, 0), undefined);
+  const at = text.indexOf("tf.sequential({ name: 'mnist_mlp' })") + 4;
+  const m = modelAt(report, at)!;
+  const md = modelHoverMarkdown(m, report, DEFAULT_THRESHOLDS);
+  assert.match(md, /10 layers · signal ×0\.00076 after 8 weighted layers \(vanishing\)/);
+  assert.match(md, /9 findings in this model\./);
+  assert.doesNotMatch(md, /prediction stops/);
+});
+
+test('CodeLens titles: layer count, signal at the read-out, findings', () => {
+  const titles = (name: string) => modelLenses(check(name).report, DEFAULT_THRESHOLDS).map((l) => l.title);
+  assert.deepEqual(titles('mnist-mlp-default-init.ts'), ['10 layers · signal ×0.00076 after 8 weighted layers (vanishing) · 9 findings']);
+  assert.deepEqual(titles('mnist-mlp-he.ts'), ['10 layers · signal ×1.0 after 8 weighted layers']);
+  assert.deepEqual(titles('random-normal-wide.js'), ['8 layers · signal ×280 after 7 weighted layers (exploding) · 7 findings']);
+  assert.deepEqual(titles('cifar-cnn.ts'), ['20 layers · signal ×0.71 (×0.23–×0.71 for the unknown sizes) after 5 weighted layers']);
+  const lens = modelLenses(check('mnist-mlp-default-init.ts').report)[0];
+  assert.deepEqual(lens.preview, { modelName: 'model', modelIndex: 0, offset: lens.span.start });
+});
+
+test('CodeLens with unknown sizes gives bounds, and says when nothing is known', () => {
+  const text = `import * as tf from '@tensorflow/tfjs';
+export function build(units: number) {
+  const model = tf.sequential();
+  model.add(tf.layers.dense({ units, inputShape: [784], activation: 'relu' }));
+  model.add(tf.layers.dense({ units: 10 }));
+  return model;
+}
+`;
+  const report = checkSource(text);
+  const t = modelLensTitle(report.models[0]);
+  assert.match(t, /^2 layers · signal ≥ ×[\d.e-]+ \(sizes unknown\) after 1 weighted layer$/);
+  assert.equal(weightedBeforeReadout(report.models[0]), 1);
+  assert.equal(signalVerdict({ estimate: undefined, lo: 0, hi: Infinity }, DEFAULT_THRESHOLDS), undefined);
+  assert.equal(signalVerdict({ estimate: 1e-3, lo: 1e-4, hi: 2e-3 }, DEFAULT_THRESHOLDS), 'vanishing');
+});
