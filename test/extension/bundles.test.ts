@@ -1,0 +1,289 @@
+/**
+ * The built extension, both bundles, driven through a fake `vscode` (fake-vscode.ts):
+ * - Node: dist/extension.js, which loads dist/engine.js on the first check (activation must not load it);
+ * - web: dist/web/extension.js evaluated in a `vm` context with only what a web worker has (no `process`,
+ *   `require`, `Buffer`, `global`), the way the web extension host loads it (a CommonJS wrapper whose `require`
+ *   knows only 'vscode').
+ * The same scenario runs on both: diagnostics with codes and links, code actions, quick fix and disable comment
+ * applied, hover, CodeLens, settings changes, fix-all policy, preview hook, workspace check, restart, status.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { before, describe, test } from 'node:test';
+import vm from 'node:vm';
+import { cancellationToken, CodeActionKind, createFakeVscode, type FakeDocument, type FakeHost, Position, until } from './fake-vscode';
+import { example, exampleFiles, ROOT } from './helpers';
+
+const DIST = join(ROOT, 'dist');
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+
+function newest(dir: string): number {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+before(() => {
+  const outputs = ['extension.js', 'engine.js', 'web/extension.js'].map((f) => join(DIST, f));
+  const stale = outputs.some((f) => !existsSync(f) || statSync(f).mtimeMs < newest(join(ROOT, 'src')));
+  if (stale) execFileSync(process.execPath, ['esbuild.js'], { cwd: ROOT, stdio: 'inherit' });
+});
+
+interface ExtensionModule {
+  activate(context: unknown): any;
+}
+
+function loadNode(host: FakeHost): ExtensionModule {
+  const file = join(DIST, 'extension.js');
+  const real = createRequire(file);
+  const mod = { exports: {} as ExtensionModule };
+  const wrapper = vm.runInThisContext(`(function (module, exports, require, __filename, __dirname) {${readFileSync(file, 'utf8')}\n})`, { filename: file });
+  wrapper(mod, mod.exports, (id: string) => (id === 'vscode' ? host.vscode : real(id)), file, DIST);
+  return mod.exports;
+}
+
+/** What a web worker has, and nothing of Node's. */
+function webGlobals() {
+  return { console, TextDecoder, TextEncoder, performance, setTimeout, clearTimeout, setInterval, clearInterval, queueMicrotask, URL, structuredClone };
+}
+
+function loadWeb(host: FakeHost): ExtensionModule {
+  const file = join(DIST, 'web', 'extension.js');
+  const context = vm.createContext(webGlobals());
+  for (const name of ['process', 'require', 'Buffer', 'global', 'module', 'setImmediate']) {
+    assert.equal(vm.runInContext(`typeof ${name}`, context), 'undefined', `${name} leaks into the web context`);
+  }
+  const mod = { exports: {} as ExtensionModule };
+  const wrapper = vm.runInContext(`(function (module, exports, require) {${readFileSync(file, 'utf8')}\n})`, context, { filename: file });
+  wrapper(mod, mod.exports, (id: string) => {
+    if (id === 'vscode') return host.vscode;
+    throw new Error(`the web bundle requires '${id}', which a web extension host does not have`);
+  });
+  return mod.exports;
+}
+
+/** Values made in the web bundle's context have that realm's prototypes: compare them as plain data. */
+const plain = <T>(x: T): T => JSON.parse(JSON.stringify(x));
+
+const codeOf = (d: any) => (typeof d.code === 'object' ? d.code.value : d.code);
+
+async function diagnosticsFor(host: FakeHost, doc: FakeDocument, pred: (ds: any[]) => boolean = (ds) => ds.length > 0, what = 'diagnostics'): Promise<any[]> {
+  await until(() => pred(host.diagnostics.get(doc.uri.toString()) ?? []), 15000, what);
+  return host.diagnostics.get(doc.uri.toString())!;
+}
+
+async function actionsAt(host: FakeHost, doc: FakeDocument, diag: any, only?: CodeActionKind) {
+  const { provider } = host.codeActions[0];
+  return (await provider.provideCodeActions(doc, diag?.range, { diagnostics: diag ? [diag] : [], only, triggerKind: 1 }, cancellationToken)) as any[];
+}
+
+for (const [label, load] of [
+  ['node bundle (dist/extension.js + dist/engine.js)', loadNode],
+  ['web bundle (dist/web/extension.js, no Node globals)', loadWeb],
+] as const) {
+  describe(label, () => {
+    let host: FakeHost;
+    let api: any;
+    let activationMs = 0;
+
+    test('activates fast, registers its providers and commands, and does not load the engine yet', () => {
+      host = createFakeVscode(pkg);
+      const t0 = performance.now();
+      const ext = load(host);
+      api = ext.activate(host.context);
+      activationMs = performance.now() - t0;
+      assert.ok(api && typeof api.registerPreviewHandler === 'function');
+      assert.equal(host.codeActions.length, 1);
+      assert.deepEqual(plain(host.codeActions[0].metadata.providedCodeActionKinds.map((k: CodeActionKind) => k.value)), ['quickfix', 'source.fixAll.initlens']);
+      assert.equal(host.hovers.length, 1);
+      assert.equal(host.lenses.length, 1);
+      assert.deepEqual([...host.commands.keys()].sort(), (pkg.contributes.commands as { command: string }[]).map((c) => c.command).sort());
+      assert.equal((host.statusItems[0] as { id: string }).id, 'initlens.status');
+      assert.ok(!host.log.some((l) => l.includes('engine loaded')), 'the engine loads after activation');
+      assert.ok(host.log.some((l) => /activated in [\d.]+ ms for typescript/.test(l) || /activated in [\d.]+ ms for javascript/.test(l)), host.log.join('\n'));
+      // Loading + activating the Node bundle takes a few ms (the 4 MB engine waits); generous bound for CI.
+      if (load === loadNode) assert.ok(activationMs < 1000, `activation took ${activationMs.toFixed(0)} ms`);
+      console.log(`# ${label}: load + activate ${activationMs.toFixed(1)} ms`);
+    });
+
+    let doc: FakeDocument;
+    test('diagnostics on open: rule codes with documentation links, severities, related locations', async () => {
+      doc = host.open('/work/examples/mnist-mlp-default-init.ts', example('mnist-mlp-default-init.ts'), 'typescript');
+      const ds = await diagnosticsFor(host, doc);
+      assert.deepEqual(plain(ds.map(codeOf).sort()), [...Array(8).fill('relu-needs-he'), 'vanishing-signal'].sort());
+      for (const d of ds) {
+        assert.equal(d.source, 'initlens');
+        assert.equal(d.severity, 1);
+        assert.equal(d.code.target.toString(), `https://github.com/initlens/initlens/blob/main/docs/rules/${d.code.value}.md`);
+      }
+      const vanishing = ds.find((d) => codeOf(d) === 'vanishing-signal');
+      assert.equal(vanishing.relatedInformation[0].message, 'the read-out layer');
+      assert.equal(vanishing.relatedInformation.length, 9);
+      assert.equal(vanishing.range.start.line, 9);
+      assert.ok(host.log.some((l) => l.includes('engine loaded')));
+      const status = host.statusItems[0] as { text: string; detail: string };
+      await until(() => status.text === 'InitLens: 1 model, 9 findings', 5000, 'status text');
+      assert.match(status.detail, /^tfjs · checked in \d+ ms$/);
+    });
+
+    test('code actions: the fix (preferred), fix all of the rule, disable line and file, documentation', async () => {
+      const ds: any[] = host.diagnostics.get(doc.uri.toString())!;
+      const relu = ds.find((d) => codeOf(d) === 'relu-needs-he' && d.range.start.line === 11);
+      const actions = await actionsAt(host, doc, relu);
+      assert.deepEqual(
+        plain(actions.map((a) => a.title)),
+        [
+          'Use heUniform for the kernel of dense (layer 2)',
+          'Fix all relu-needs-he problems',
+          'Disable relu-needs-he for this line',
+          'Disable relu-needs-he for the entire file',
+          'Show documentation for relu-needs-he',
+        ],
+      );
+      assert.equal(actions[0].isPreferred, true);
+      assert.ok(actions.every((a) => a.kind.value === 'quickfix'));
+      await host.commands.get(actions[4].command.command)!(...actions[4].command.arguments);
+      assert.deepEqual(host.opened, ['https://github.com/initlens/initlens/blob/main/docs/rules/relu-needs-he.md']);
+      // The diagnostic without a fix has no fix action.
+      const vanishing = ds.find((d) => codeOf(d) === 'vanishing-signal');
+      assert.deepEqual(plain((await actionsAt(host, doc, vanishing)).map((a) => a.title)), [
+        'Disable vanishing-signal for this line',
+        'Disable vanishing-signal for the entire file',
+        'Show documentation for vanishing-signal',
+      ]);
+    });
+
+    test('applying the quick fix rewrites the layer and its diagnostic disappears', async () => {
+      const relu = (host.diagnostics.get(doc.uri.toString()) as any[]).find((d) => codeOf(d) === 'relu-needs-he' && d.range.start.line === 11);
+      const [fix] = await actionsAt(host, doc, relu);
+      host.applyEdit(fix.edit);
+      assert.equal(doc.text.split('\n')[11], "  model.add(tf.layers.dense({ units: 256, activation: 'relu', kernelInitializer: 'heUniform' }));");
+      const ds = await diagnosticsFor(host, doc, (x) => x.filter((d) => codeOf(d) === 'relu-needs-he').length === 7, '7 relu-needs-he');
+      assert.ok(!ds.some((d) => d.range.start.line === 11 && codeOf(d) === 'relu-needs-he'));
+    });
+
+    test('"Disable for this line" adds the comment and the diagnostic goes', async () => {
+      const relu = (host.diagnostics.get(doc.uri.toString()) as any[]).find((d) => codeOf(d) === 'relu-needs-he' && d.range.start.line === 12);
+      const disable = (await actionsAt(host, doc, relu)).find((a) => a.title === 'Disable relu-needs-he for this line');
+      host.applyEdit(disable.edit);
+      assert.equal(doc.text.split('\n')[12], '  // initlens-disable-next-line relu-needs-he');
+      await diagnosticsFor(host, doc, (x) => x.filter((d) => codeOf(d) === 'relu-needs-he').length === 6, '6 relu-needs-he');
+    });
+
+    test('hover on a layer: realized distribution, fans, activation gain, predicted gains, signal', async () => {
+      const line = doc.text.split('\n').findIndex((l) => l.includes("dense({ units: 256, activation: 'relu' })"));
+      const hover = await host.hovers[0].provideHover(doc, new Position(line, 20), cancellationToken);
+      const md: string = hover.contents.value;
+      assert.match(md, /\| kernel realized \| truncated normal, std 0\.0\d+, cut at ±0\.\d+ \(0\.774× the nominal variance\) \|/);
+      assert.match(md, /\| fan-in · fan-out \| 256 · 256 \|/);
+      assert.match(md, /\| activation \| relu, gain 0\.5 \(E\[f\(h\)²\]\/E\[h²\]\) \|/);
+      assert.match(md, /\| forward gain \(E\[out²\]\/E\[in²\]\) \| ×0\.39 \|/);
+      assert.match(md, /\| backward gain \(gradient\) \| ×/);
+      assert.match(md, /\| signal E\[x²\] leaving \| /);
+      assert.equal(await host.hovers[0].provideHover(doc, new Position(0, 3), cancellationToken), undefined);
+    });
+
+    test('CodeLens: summary and Preview; without a preview handler the command says so', async () => {
+      const lenses = await host.lenses[0].provideCodeLenses(doc, cancellationToken);
+      assert.equal(lenses.length, 2);
+      assert.match(lenses[0].command.title, /^InitLens: 10 layers · signal ×0\.0\d+ after 8 weighted layers/);
+      assert.equal(lenses[1].command.title, 'Preview');
+      assert.equal(lenses[1].command.command, 'initlens.preview');
+      await host.commands.get('initlens.preview')!(...lenses[1].command.arguments);
+      assert.match(host.messages.at(-1)!, /The InitLens preview is not part of this build yet \(asked for model 'model'\)/);
+      const seen: any[] = [];
+      const reg = api.registerPreviewHandler((r: any) => seen.push(r));
+      await host.commands.get('initlens.preview')!(...lenses[1].command.arguments);
+      assert.equal(seen.length, 1);
+      assert.equal(seen[0].modelName, 'model');
+      assert.equal(seen[0].uri.toString(), doc.uri.toString());
+      assert.equal(seen[0].model.model.layers.length, 10);
+      reg.dispose();
+    });
+
+    test('fix-all applies safe fixes only; initializer swaps with the opt-in', async () => {
+      const only = CodeActionKind.SourceFixAll;
+      assert.deepEqual(plain(await actionsAt(host, doc, undefined, only)), [], 'no safe fix in the MLP');
+      host.setConfig({ 'initlens.fixAll.includeInitializerSwaps': true });
+      const [all] = await actionsAt(host, doc, undefined, only);
+      assert.equal(all.kind.value, 'source.fixAll.initlens');
+      assert.equal(all.edit.edits.length, 6);
+      host.setConfig({});
+      const falsy = host.open('/work/examples/falsy-minval.ts', example('falsy-minval.ts'), 'typescript');
+      await diagnosticsFor(host, falsy);
+      const [safe] = await actionsAt(host, falsy, undefined, only);
+      assert.equal(safe.edit.edits.length, 1);
+      assert.equal(safe.edit.edits[0].newText, 'Number.MIN_VALUE');
+      host.close(falsy);
+      assert.equal(host.diagnostics.get(falsy.uri.toString()), undefined, 'closing forgets the document');
+    });
+
+    test('settings apply without a reload: a rule turned off, a severity raised, the extension disabled', async () => {
+      host.setConfig({ 'initlens.rules': { 'relu-needs-he': 'off', 'vanishing-signal': 'error' } });
+      const ds = await diagnosticsFor(host, doc, (x) => x.length === 1 && codeOf(x[0]) === 'vanishing-signal' && x[0].severity === 0, 'only vanishing-signal, as an error');
+      assert.equal(ds.length, 1);
+      host.setConfig({ 'initlens.enable': false });
+      await until(() => !host.diagnostics.has(doc.uri.toString()), 5000, 'diagnostics cleared');
+      host.setConfig({});
+      await diagnosticsFor(host, doc, (x) => x.length === 7, 'diagnostics back');
+    });
+
+    test('typing re-checks (debounced); onSave mode waits for the save', async () => {
+      const before = host.diagnostics.get(doc.uri.toString())!.length;
+      host.edit(doc, doc.text.replace("model.add(tf.layers.dense({ units: 256, activation: 'relu' }));\n", ''));
+      await diagnosticsFor(host, doc, (x) => x.length === before - 1, 'one layer fewer');
+      host.setConfig({ 'initlens.run': 'onSave' });
+      await new Promise((r) => setTimeout(r, 50));
+      host.edit(doc, doc.text.replace("model.add(tf.layers.dense({ units: 256, activation: 'relu' }));\n", ''));
+      await new Promise((r) => setTimeout(r, 600));
+      assert.equal(host.diagnostics.get(doc.uri.toString())!.length, before - 1, 'no check while typing in onSave mode');
+      host.save(doc);
+      await diagnosticsFor(host, doc, (x) => x.length === before - 2, 'checked on save');
+      host.setConfig({});
+    });
+
+    test('a syntax error is one information diagnostic, never a crash', async () => {
+      const broken = host.open('/work/broken.ts', "import * as tf from '@tensorflow/tfjs';\nconst m = tf.sequential();\nm.add(tf.layers.dense({ units: 4, inputShape: [4] ));\n", 'typescript');
+      const ds = await diagnosticsFor(host, broken);
+      assert.equal(ds.length, 1);
+      assert.equal(ds[0].severity, 2);
+      assert.equal(ds[0].code, 'analysis');
+      assert.match(ds[0].message, /^InitLens analyzed this file only in part: Syntax error/);
+      host.close(broken);
+    });
+
+    test('files without a model, declaration files and untitled documents', async () => {
+      const plain = host.open('/work/util.ts', 'export const x = 1;\n', 'typescript');
+      await until(() => (host.statusItems[0] as { detail: string }).detail.includes('no tfjs model here'), 5000, 'status says why');
+      assert.equal(host.diagnostics.get(plain.uri.toString()), undefined);
+      const untitled = host.open('Untitled-1', example('symmetric-zeros.ts'), 'typescript');
+      const ds = await diagnosticsFor(host, untitled);
+      assert.ok(ds.some((d) => codeOf(d) === 'symmetric-init'));
+      host.close(plain);
+      host.close(untitled);
+    });
+
+    test('Check Workspace fills the Problems panel from the files on disk, and Restart clears and re-checks', async () => {
+      for (const name of exampleFiles()) host.files.set(`file:///work/examples/${name}`, example(name));
+      host.files.set('file:///work/types.d.ts', 'export declare const tf: unknown;\n');
+      const summary = await host.commands.get('initlens.checkWorkspace')!();
+      assert.equal((summary as { checked: number }).checked, exampleFiles().length + 2);
+      for (const name of ['cifar-cnn.ts', 'lstm-sentiment.ts', 'random-normal-wide.js', 'core-api-mlp.ts']) {
+        const uri = `file:///work/examples/${name}`;
+        if (name === 'cifar-cnn.ts') assert.deepEqual(plain(host.diagnostics.get(uri)), []);
+        else assert.ok(host.diagnostics.get(uri)?.length, `${name} has diagnostics`);
+      }
+      assert.equal(host.diagnostics.get('file:///work/types.d.ts'), undefined);
+      assert.match(host.messages.at(-1)!, /^InitLens checked \d+ files: \d+ models, \d+ findings\.$/);
+      await host.commands.get('initlens.restart')!();
+      assert.ok(!host.diagnostics.has('file:///work/examples/lstm-sentiment.ts'), 'restart clears');
+      await diagnosticsFor(host, doc, (x) => x.length > 0, 'open document re-checked');
+    });
+  });
+}
