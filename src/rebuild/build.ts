@@ -21,6 +21,7 @@ import type * as TFNS from '@tensorflow/tfjs';
 import { activationSpec } from '../core/activations';
 import { FRAMEWORK_FACTS, defaultInitializerRef, initializerSpec, type WeightSlot } from '../core/initializers';
 import type { Framework, InitializerRef, LayerKind, LayerNode, Model } from '../core/model';
+import { WEIGHTED_KINDS } from '../core/model';
 import { activationOp, tfjsActivationName } from './activations';
 import {
   SampleError,
@@ -908,17 +909,7 @@ function buildNode(ctx: Ctx, node: LayerNode, inShapes: number[][], created: Lay
   };
 }
 
-const WEIGHTED: ReadonlySet<LayerKind> = new Set([
-  'dense',
-  'conv',
-  'convTranspose',
-  'depthwiseConv',
-  'separableConv',
-  'simpleRNN',
-  'lstm',
-  'gru',
-  'embedding',
-]);
+const WEIGHTED = WEIGHTED_KINDS;
 
 /** The activation parameter the framework uses: as written, else the framework's default for that function. */
 function alphaOf(fw: Framework, id: string, alpha: number | undefined): number | undefined {

@@ -61,8 +61,11 @@ export function activationAfter(model: Model, index: number, cons = consumers(mo
   return found;
 }
 
-/** True when the layer's output reaches another weighted layer (through anything but a residual add). */
-export function feedsWeightedLayer(model: Model, index: number, cons = consumers(model)): boolean {
+/**
+ * Walks the nodes downstream of `index` and answers whether one for which `hit` holds is reached before (or
+ * without) passing a node for which `stop` holds.
+ */
+function reaches(model: Model, index: number, cons: number[][], hit: (n: LayerNode) => boolean, stop: (n: LayerNode) => boolean): boolean {
   const seen = new Set<number>();
   const stack = [...cons[index]];
   while (stack.length) {
@@ -70,27 +73,25 @@ export function feedsWeightedLayer(model: Model, index: number, cons = consumers
     if (seen.has(c)) continue;
     seen.add(c);
     const node = model.layers[c];
-    if (WEIGHTED_KINDS.has(node.kind)) return true;
-    if (node.kind === 'add') continue; // the end of a residual branch: zero-init there is deliberate
+    if (hit(node)) return true;
+    if (stop(node)) continue;
     stack.push(...cons[c]);
   }
   return false;
 }
 
+const isWeighted = (n: LayerNode) => WEIGHTED_KINDS.has(n.kind);
+const isAdd = (n: LayerNode) => n.kind === 'add';
+
+/** True when the layer's output reaches another weighted layer (through anything but a residual add). */
+export function feedsWeightedLayer(model: Model, index: number, cons = consumers(model)): boolean {
+  // A residual add ends the branch: zero-init there is deliberate.
+  return reaches(model, index, cons, isWeighted, isAdd);
+}
+
 /** True when the layer's output reaches a residual add before any weighted layer (last layer of a branch). */
 export function endsResidualBranch(model: Model, index: number, cons = consumers(model)): boolean {
-  const seen = new Set<number>();
-  const stack = [...cons[index]];
-  while (stack.length) {
-    const c = stack.pop()!;
-    if (seen.has(c)) continue;
-    seen.add(c);
-    const node = model.layers[c];
-    if (node.kind === 'add') return true;
-    if (WEIGHTED_KINDS.has(node.kind)) continue;
-    stack.push(...cons[c]);
-  }
-  return false;
+  return reaches(model, index, cons, isAdd, isWeighted);
 }
 
 export function layerLabel(layer: LayerNode): string {
