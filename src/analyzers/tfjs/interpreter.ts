@@ -2325,8 +2325,15 @@ export class Interpreter implements LayerCtx {
     if (this.uncertain.length) m.uncertainLines.add(this.uncertain[this.uncertain.length - 1]);
   }
 
+  /** The `name` a model's config declares (`tf.sequential({name: 'mlp'})`): the name users know it by. */
+  private declaredName(m: ModelRec, cfg: V | undefined): void {
+    const name = cfg && cfg.k === 'obj' ? cfg.props.get('name')?.v : undefined;
+    if (name && name.k === 'str' && name.v.trim()) m.name = name.v;
+  }
+
   private makeSequential(cfg: V | undefined, node: ts.Node): V {
     const m = this.newModel('sequential', node);
+    this.declaredName(m, cfg);
     if (cfg && cfg.k === 'obj') {
       const layers = cfg.props.get('layers')?.v ?? (cfg.open ? UNKNOWN : UNDEF);
       if (layers.k === 'arr') {
@@ -2400,6 +2407,7 @@ export class Interpreter implements LayerCtx {
 
   private makeFunctional(cfg: V | undefined, node: ts.Node): V {
     const m = this.newModel('functional', node);
+    this.declaredName(m, cfg);
     const syms = (v: V | undefined): { nodes: GNode[]; missing: boolean } => {
       if (!v || v.k === 'undef') return { nodes: [], missing: true };
       if (v.k === 'sym') return { nodes: [v.g], missing: false };

@@ -206,3 +206,11 @@ Array.from({length: 2}, (_, i) => tf.layers.dense({units: 4 * (i + 1)})).forEach
 for (const i of [...Array(2).keys()]) model.add(tf.layers.dense({units: i + 1}));`);
   assert.deepEqual(m.layers.map((l) => l.outFeatures), [8, 8, 8, 4, 8, 1, 2]);
 });
+
+test('a model is named by the name its config declares, else by its variable', () => {
+  const r = analyze(
+    "import * as tf from '@tensorflow/tfjs';\nconst model = tf.sequential({name: 'cifar_cnn', layers: [tf.layers.dense({units: 2, inputShape: [3]})]});\nconst other = tf.sequential({layers: [tf.layers.dense({units: 2, inputShape: [3]})]});\n",
+    'n.ts',
+  );
+  assert.deepEqual(r.models.map((m) => m.name), ['cifar_cnn', 'other']);
+});
