@@ -82,7 +82,7 @@ tf.layers.dense({units: 1024, activation: 'relu', kernelInitializer: tf.initiali
         fixes: args
           ? [
               {
-                title: `Set ${fit} for the kernel of ${layerLabel(c.layer)}`,
+                title: `Set ${fit} for the kernel of ${layerLabel(c.layer, ctx.model)}`,
                 intent: { kind: 'setInitializer' as const, layer: c.layer.index, slot: 'kernel' as const, to: c.ref.id!, args },
                 safe: false,
               },

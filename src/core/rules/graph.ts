@@ -94,9 +94,24 @@ export function endsResidualBranch(model: Model, index: number, cons = consumers
   return reaches(model, index, cons, isAdd, isWeighted);
 }
 
-export function layerLabel(layer: LayerNode): string {
+const ORDINALS = new WeakMap<Model, number[]>();
+
+/** A layer's position as users count layers in code: input placeholders are not layers. */
+export function layerOrdinal(model: Model, layer: LayerNode): number {
+  let ordinals = ORDINALS.get(model);
+  if (!ordinals) {
+    let n = 0;
+    ordinals = model.layers.map((l) => (l.kind === 'input' ? 0 : ++n));
+    ORDINALS.set(model, ordinals);
+  }
+  return ordinals[layer.index] || layer.index + 1;
+}
+
+/** "dense 'hidden1' (layer 3)": the op, the user's name if any, and the layer's position in the model. */
+export function layerLabel(layer: LayerNode, model?: Model): string {
   const name = layer.name ? ` '${layer.name}'` : '';
-  return `${layer.op}${name} (layer ${layer.index + 1})`;
+  const position = model ? layerOrdinal(model, layer) : layer.index + 1;
+  return `${layer.op}${name} (layer ${position})`;
 }
 
 export const FEEDFORWARD_WEIGHTED = new Set(['dense', 'conv', 'convTranspose', 'depthwiseConv', 'separableConv']);

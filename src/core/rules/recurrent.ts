@@ -39,7 +39,7 @@ tf.layers.lstm({units: 64, recurrentInitializer: 'orthogonal'})
       const rec = recommend(layer.recurrent.framework, 'orthogonal');
       out.push({
         severity: layer.recurrent.explicit ? 'warning' : 'info',
-        message: `${describeInitializer(layer.recurrent)} as the recurrent kernel of ${layerLabel(layer)}: over ${
+        message: `${describeInitializer(layer.recurrent)} as the recurrent kernel of ${layerLabel(layer, ctx.model)}: over ${
           layer.timeSteps ?? 'T'
         } time steps the state is multiplied by U^${layer.timeSteps ?? 'T'}, whose spread of singular values shrinks or grows it. Use ${rec.id}.`,
         span: initializerSpan(layer.recurrent, layer),
@@ -47,7 +47,7 @@ tf.layers.lstm({units: 64, recurrentInitializer: 'orthogonal'})
         related: [],
         fixes: [
           {
-            title: `Use ${rec.id} for the recurrent kernel of ${layerLabel(layer)}`,
+            title: `Use ${rec.id} for the recurrent kernel of ${layerLabel(layer, ctx.model)}`,
             intent: { kind: 'setInitializer', layer: layer.index, slot: 'recurrent', to: rec.id },
             safe: false,
           },
@@ -91,13 +91,13 @@ tf.layers.lstm({units: 64, unitForgetBias: true})
       const keep10 = 0.5 ** 10;
       out.push({
         severity: explicit ? 'warning' : 'info',
-        message: `${layerLabel(layer)} starts its forget gate at 0.5${explicit ? '' : ` (the ${FRAMEWORK_FACTS[ctx.model.framework].label} default)`}: the cell keeps ${keep10.toExponential(0)} of its memory after 10 steps. Set the forget-gate bias to 1.`,
+        message: `${layerLabel(layer, ctx.model)} starts its forget gate at 0.5${explicit ? '' : ` (the ${FRAMEWORK_FACTS[ctx.model.framework].label} default)`}: the cell keeps ${keep10.toExponential(0)} of its memory after 10 steps. Set the forget-gate bias to 1.`,
         span: layer.span,
         layer: layer.index,
         related: [],
         fixes: [
           {
-            title: `Set unitForgetBias for ${layerLabel(layer)}`,
+            title: `Set unitForgetBias for ${layerLabel(layer, ctx.model)}`,
             intent: { kind: 'setLayerOption', layer: layer.index, option: 'unitForgetBias', value: true },
             safe: false,
           },

@@ -75,7 +75,7 @@ nn.init.kaiming_uniform_(self.fc1.weight, nonlinearity="relu")
             : [],
         fixes: [
           {
-            title: `Use ${rec.id} for the kernel of ${layerLabel(c.layer)}`,
+            title: `Use ${rec.id} for the kernel of ${layerLabel(c.layer, ctx.model)}`,
             intent: { kind: 'setInitializer', layer: c.layer.index, slot: 'kernel', to: rec.id, args: rec.args },
             safe: false,
           },

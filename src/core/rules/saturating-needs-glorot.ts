@@ -111,7 +111,7 @@ tf.layers.dense({units: 128, activation: 'tanh', kernelInitializer: 'glorotUnifo
         related: [],
         fixes: [
           {
-            title: `Use ${rec.id} for the kernel of ${layerLabel(c.layer)}`,
+            title: `Use ${rec.id} for the kernel of ${layerLabel(c.layer, ctx.model)}`,
             intent: { kind: 'setInitializer', layer: c.layer.index, slot: 'kernel', to: rec.id, args: rec.args },
             safe: false,
           },

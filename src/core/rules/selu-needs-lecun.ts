@@ -44,7 +44,7 @@ tf.layers.dense({units: 64, activation: 'selu', kernelInitializer: 'leCunUniform
           related: [],
           fixes: [
             {
-              title: `Use ${rec.id} for the kernel of ${layerLabel(c.layer)}`,
+              title: `Use ${rec.id} for the kernel of ${layerLabel(c.layer, ctx.model)}`,
               intent: { kind: 'setInitializer' as const, layer: c.layer.index, slot: 'kernel' as const, to: rec.id, args: rec.args },
               safe: false,
             },

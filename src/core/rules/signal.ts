@@ -23,7 +23,7 @@ function culprits(ctx: RuleContext, direction: 'vanishing' | 'exploding', readou
   const shown = gains.slice(0, 3).map((p) => {
     const layer = ctx.model.layers[p.index];
     const init = layer.kernel ? `, ${describeInitializer(layer.kernel)}` : '';
-    return `${layerLabel(layer)} ${factor(p.forwardGain)}${init}`;
+    return `${layerLabel(layer, ctx.model)} ${factor(p.forwardGain)}${init}`;
   });
   const more = gains.length > 3 ? ` and ${gains.length - 3} more` : '';
   return ` Caused by ${shown.join('; ')}${more}.`;
@@ -78,7 +78,7 @@ tf.layers.dense({units: 256, activation: 'relu', kernelInitializer: 'heUniform'}
         {
           severity: 'warning',
           message:
-            `signal ${vanishing ? 'vanishes' : 'explodes'}: its second moment entering the read-out ${layerLabel(ctx.model.layers[readout])} is${bound} of the input's ` +
+            `signal ${vanishing ? 'vanishes' : 'explodes'}: its second moment entering the read-out ${layerLabel(ctx.model.layers[readout], ctx.model)} is${bound} of the input's ` +
             `(std ${factor(value !== undefined ? Math.sqrt(value) : undefined)}) after ${depth} weighted layer${depth === 1 ? '' : 's'}.${culprits(ctx, direction, readout)}${gradText}`,
           span: ctx.model.span,
           related: [{ span: ctx.model.layers[readout].span, message: 'the read-out layer' }],

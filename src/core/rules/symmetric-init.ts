@@ -56,7 +56,7 @@ tf.layers.dense({units: 64, activation: 'relu', kernelInitializer: 'heUniform'})
           related: [],
           fixes: [
             {
-              title: `Use ${rec.id} for the kernel of ${layerLabel(c.layer)}`,
+              title: `Use ${rec.id} for the kernel of ${layerLabel(c.layer, ctx.model)}`,
               intent: { kind: 'setInitializer' as const, layer: c.layer.index, slot: 'kernel' as const, to: rec.id, args: rec.args },
               safe: false,
             },

@@ -75,7 +75,7 @@ tf.layers.dense({units: 256, activation: 'relu', kernelInitializer: 'heUniform'}
       const twin = UNIFORM_TWIN[ref.id!];
       out.push({
         severity: 'warning',
-        message: `tfjs ${ref.id}${ref.id === 'varianceScaling' ? " with distribution 'normal'" : ''} samples a truncated normal without correction: the ${slot} of ${layerLabel(layer)} gets ${fmt(TRUNC_NORMAL_2SIGMA_VARIANCE, 3)}× the intended variance. Use ${twin ?? "distribution: 'uniform'"}, which is exact.`,
+        message: `tfjs ${ref.id}${ref.id === 'varianceScaling' ? " with distribution 'normal'" : ''} samples a truncated normal without correction: the ${slot} of ${layerLabel(layer, ctx.model)} gets ${fmt(TRUNC_NORMAL_2SIGMA_VARIANCE, 3)}× the intended variance. Use ${twin ?? "distribution: 'uniform'"}, which is exact.`,
         span: initializerSpan(ref, layer),
         layer: layer.index,
         related: [],
@@ -135,7 +135,7 @@ kernelInitializer: tf.initializers.randomUniform({minval: Number.MIN_VALUE, maxv
           if (ref.id === 'randomUniform') continue; // the uniform sampler checks seed == null: 0 seeds it
           out.push({
             severity: 'error',
-            message: `tfjs ${ref.id}: seed 0 is treated as no seed (\`seed ? seed : Math.random()\`), so the ${slot} of ${layerLabel(layer)} differs on every run. Use a non-zero seed.`,
+            message: `tfjs ${ref.id}: seed 0 is treated as no seed (\`seed ? seed : Math.random()\`), so the ${slot} of ${layerLabel(layer, ctx.model)} differs on every run. Use a non-zero seed.`,
             span: falsy.span,
             layer: layer.index,
             related: [],
