@@ -41,9 +41,15 @@ STAMP_TEXT="node=$NODE_VERSION code-server=$CODE_SERVER_VERSION arch=$ARCH"
 
 mkdir -p "$CACHE"
 
+# Everything below under a lock: node --test runs test files in parallel processes, each of which
+# may provision.
+exec 9>"$CACHE/.lock"
+if command -v flock >/dev/null; then flock 9; fi
+
 # --- Debian packages ----------------------------------------------------------------------------
 # chromium drives the workbench (playwright-core); libkrb5-dev has the headers that code-server's
-# kerberos module is compiled against. Checked on every run (cheap: dpkg-query), installed only when missing and we are root.
+# kerberos module is compiled against. Checked on every run (cheap: dpkg-query); installed only
+# when missing and we are root.
 apt_missing=()
 for pkg in chromium libkrb5-dev; do
   if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
@@ -63,10 +69,6 @@ if [ "${#apt_missing[@]}" -gt 0 ]; then
     log "warning: missing Debian packages: ${apt_missing[*]} (run as root: apt-get install -y ${apt_missing[*]})"
   fi
 fi
-
-# --- the rest under a lock: node --test runs test files in parallel processes ------------------
-exec 9>"$CACHE/.lock"
-if command -v flock >/dev/null; then flock 9; fi
 
 if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$STAMP_TEXT" ] && [ -x "$LAUNCHER" ] && [ -x "$NODE_BIN" ] \
   && [ -f "$CS_HOME/out/node/entry.js" ]; then
@@ -106,8 +108,8 @@ if [ "$installed_cs" != "$CODE_SERVER_VERSION" ] || [ ! -f "$CS_PREFIX/.postinst
   rm -rf "$CS_PREFIX"
   mkdir -p "$CS_PREFIX"
   echo '{"name":"initlens-e2e-code-server","private":true}' >"$CS_PREFIX/package.json"
-  # --ignore-scripts: npm 11 skips dependencies' install scripts anyway (allowScripts); we run
-  # code-server's postinstall ourselves below, so the result is the same whatever npm decides.
+  # --ignore-scripts: npm 11 will not run a dependency's install script unless allowed
+  # (allowScripts), and code-server's needs an environment of its own anyway: we run it below.
   npm install --prefix "$CS_PREFIX" --no-save --ignore-scripts --loglevel=error \
     "code-server@$CODE_SERVER_VERSION" >&2
 
@@ -140,9 +142,11 @@ chmod +x "$LAUNCHER.tmp"
 mv "$LAUNCHER.tmp" "$LAUNCHER"
 
 # --- verify ------------------------------------------------------------------------------------
-# An explicit (empty) --config so that code-server does not write ~/.config/code-server/config.yaml.
+# An explicit (empty) --config and XDG_DATA_HOME: code-server would write ~/.config/code-server/
+# config.yaml and ~/.local/share/code-server otherwise.
 : >"$CACHE/empty-config.yaml"
-version="$("$LAUNCHER" --config "$CACHE/empty-config.yaml" --version)" || die "code-server --version failed"
+version="$(XDG_DATA_HOME="$CACHE/xdg-data" "$LAUNCHER" --config "$CACHE/empty-config.yaml" --version)" \
+  || die "code-server --version failed"
 log "code-server: $version ($((SECONDS - t0)) s)"
 case "$version" in
   "$CODE_SERVER_VERSION "*) ;;

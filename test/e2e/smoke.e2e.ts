@@ -49,7 +49,7 @@ describe('e2e harness smoke (code-server + chromium)', { timeout: 20 * 60_000 },
     await wb?.close();
     await server?.stop();
     if (workspace) rmSync(path.dirname(workspace), { recursive: true, force: true });
-    rmSync(path.dirname(vsix ?? '/nonexistent/x'), { recursive: true, force: true });
+    if (vsix) rmSync(path.dirname(vsix), { recursive: true, force: true });
     mkdirSync(ARTIFACTS_DIR, { recursive: true });
     writeFileSync(path.join(ARTIFACTS_DIR, 'timings.json'), `${JSON.stringify(timings, null, 2)}\n`);
     console.log(`timings (ms): ${JSON.stringify(timings)}`);

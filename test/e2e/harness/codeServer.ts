@@ -204,7 +204,9 @@ export async function startCodeServer(opts: StartCodeServerOptions): Promise<Cod
   }
   writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
 
-  const env = cleanEnv(opts.env);
+  // code-server keeps a heartbeat file and logs under $XDG_DATA_HOME/code-server: keep them in the
+  // temp folder too (not ~/.local/share), unless the caller chose.
+  const env = cleanEnv({ XDG_DATA_HOME: path.join(tempDir, 'xdg-data'), ...opts.env });
   const common = ['--config', configFile, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
 
   try {

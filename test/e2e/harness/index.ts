@@ -9,6 +9,7 @@ export {
   waitForText,
   problemsPanelRows,
   waitForProblem,
+  waitForExtensionHostIdle,
   CHROMIUM_ARGS,
   type OpenWorkbenchOptions,
   type Workbench,

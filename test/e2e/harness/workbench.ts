@@ -51,9 +51,10 @@ export interface Workbench {
 
 /**
  * Launches chromium (playwright-core; a fresh temporary profile per launch) and opens the workbench
- * at `target` (a CodeServer, or its URL plus `folder`). Resolves when the workbench and, with a
- * folder, the explorer's first row are visible. The extension host starts only once a browser is
- * connected: in-host code runs after this.
+ * at `target` (a CodeServer, or its URL plus `folder`). Resolves when the workbench, the explorer's
+ * first row (with a folder) and the configured colour theme are showing. The extension host starts
+ * only once a browser is connected, a second or two before this resolves; extensions may still be
+ * activating (wait for what they show, e.g. waitForProblem, or waitForExtensionHostIdle).
  */
 export async function openWorkbench(target: CodeServer | string, opts: OpenWorkbenchOptions = {}): Promise<Workbench> {
   let url: string;
@@ -93,6 +94,10 @@ export async function openWorkbench(target: CodeServer | string, opts: OpenWorkb
       // The explorer lists the folder (its root row at least); a fresh profile shows the explorer.
       await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ state: 'visible', timeout });
     }
+    // The workbench first paints with a built-in fallback theme; the configured one is applied once
+    // the server's extensions (themes are built-in extensions) are scanned, ~2-3 s later. Until
+    // then screenshots show a blue status bar.
+    await page.locator('.monaco-workbench[class*="vscode-theme-"]').waitFor({ state: 'attached', timeout });
     const loadMs = Date.now() - t0;
 
     let closed = false;
@@ -240,4 +245,22 @@ export async function waitForProblem(page: Page, text: string | RegExp, timeout 
     await page.waitForTimeout(250);
   }
   throw new Error(`no problem matching ${String(text)} within ${timeout} ms; rows: ${JSON.stringify(rows)}`);
+}
+
+/**
+ * Waits until the status bar has not shown "Activating Extensions..." for `quietMs` (default 1.5 s).
+ * A heuristic: extensions activated later (onLanguage, onCommand) are not covered.
+ */
+export async function waitForExtensionHostIdle(page: Page, { quietMs = 1500, timeout = 60_000 } = {}): Promise<void> {
+  const deadline = Date.now() + timeout;
+  let quietSince = Date.now();
+  while (Date.now() - quietSince < quietMs) {
+    if (Date.now() > deadline) throw new Error(`extensions still activating after ${timeout} ms`);
+    const busy = await page
+      .locator('.part.statusbar .statusbar-item')
+      .filter({ hasText: 'Activating Extensions' })
+      .count();
+    if (busy) quietSince = Date.now();
+    await page.waitForTimeout(100);
+  }
 }

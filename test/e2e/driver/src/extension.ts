@@ -7,7 +7,9 @@
 // .initlens-e2e.json). Writes <results> (JSON InHostResult[]), then <results>.done; logs to
 // <results>.log. The first extension host to claim <results>.claim runs the suite; others do nothing.
 import * as fs from 'node:fs';
+import { findSourceMap } from 'node:module';
 import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as vscode from 'vscode';
 import {
   ENV_RESULTS,
@@ -43,8 +45,28 @@ function readConfig(): Config | undefined {
   return undefined;
 }
 
+/**
+ * Maps bundle positions in a stack trace back to the suite's sources. VS Code's extension host
+ * installs its own Error.prepareStackTrace, so Node's --enable-source-maps rewriting does not
+ * apply; module.findSourceMap still has the inline maps (process.setSourceMapsEnabled below).
+ */
+function mapStack(stack: string): string {
+  return stack.replace(/(\(?)([^\s()]+\.js):(\d+):(\d+)(\)?)/g, (whole, open: string, file: string, line: string, col: string, close: string) => {
+    try {
+      const entry = findSourceMap(file)?.findEntry(Number(line) - 1, Number(col) - 1) as
+        | { originalSource?: string; originalLine?: number; originalColumn?: number }
+        | undefined;
+      if (!entry?.originalSource || entry.originalLine === undefined) return whole;
+      const src = entry.originalSource.startsWith('file://') ? fileURLToPath(entry.originalSource) : entry.originalSource;
+      return `${open}${src}:${entry.originalLine + 1}:${(entry.originalColumn ?? 0) + 1}${close}`;
+    } catch {
+      return whole;
+    }
+  });
+}
+
 function errorText(e: unknown): string {
-  if (e instanceof Error) return e.stack ?? `${e.name}: ${e.message}`;
+  if (e instanceof Error) return mapStack(e.stack ?? `${e.name}: ${e.message}`);
   try {
     return JSON.stringify(e);
   } catch {
