@@ -1,0 +1,77 @@
+/** Shared by the robustness tests and `npm run fuzz`: the example corpus, edit application and checks. */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { TextEdit } from '../../src/core/findings';
+import type { FileReport } from '../../src/core/report';
+import { checkText, isCheckable } from '../../src/engine/check';
+import { analyzerFor } from '../../src/engine/languages';
+
+export const ROOT = join(__dirname, '..', '..');
+
+export function exampleFiles(): { name: string; text: string }[] {
+  const out: { name: string; text: string }[] = [];
+  const walk = (dir: string) => {
+    for (const f of readdirSync(dir).sort()) {
+      const p = join(dir, f);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (isCheckable(p)) out.push({ name: relative(ROOT, p), text: readFileSync(p, 'utf8') });
+    }
+  };
+  walk(join(ROOT, 'examples'));
+  return out;
+}
+
+export function applyEdits(text: string, edits: TextEdit[]): string {
+  let out = text;
+  for (const e of [...edits].sort((a, b) => b.span.start - a.span.start)) out = out.slice(0, e.span.start) + e.newText + out.slice(e.span.end);
+  return out;
+}
+
+/** Syntax problems the analyzer reports for a text (the same parser the analysis uses). */
+export function syntaxProblems(text: string, name: string): string[] {
+  const analyzer = analyzerFor(name);
+  if (!analyzer) return [];
+  return analyzer.analyze(text, name).problems.map((p) => p.message).filter((m) => /syntax/i.test(m));
+}
+
+/** Every invariant a report must satisfy whatever the input: spans inside the text, finite numbers in messages. */
+export function assertSane(report: FileReport, text: string): string | undefined {
+  for (const f of report.findings) {
+    if (!(f.span.start >= 0 && f.span.end <= text.length && f.span.start <= f.span.end)) return `span outside the text: ${f.ruleId}`;
+    if (/\bNaN\b|Infinity/.test(f.message)) return `non-finite number in a message: ${f.message}`;
+    for (const fix of f.fixes) for (const e of fix.edits ?? []) if (e.span.start < 0 || e.span.end > text.length) return `edit outside the text: ${f.ruleId}`;
+  }
+  return undefined;
+}
+
+export function check(text: string, name: string): FileReport {
+  return checkText(text, name);
+}
+
+/** A small seeded PRNG (mulberry32) for reproducible mutations. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Random token-level edits: delete, duplicate or swap tokens (split on word boundaries and punctuation). */
+export function mutate(text: string, random: () => number, edits: number): string {
+  const tokens = text.split(/(\s+|[()[\]{},;:.'"`])/).filter((t) => t !== '');
+  for (let k = 0; k < edits && tokens.length > 2; k++) {
+    const i = Math.floor(random() * tokens.length);
+    const op = random();
+    if (op < 0.4) tokens.splice(i, 1);
+    else if (op < 0.7) tokens.splice(i, 0, tokens[i]);
+    else {
+      const j = Math.floor(random() * tokens.length);
+      [tokens[i], tokens[j]] = [tokens[j], tokens[i]];
+    }
+  }
+  return tokens.join('');
+}
