@@ -2,6 +2,7 @@
 import type { FixIntent, TextEdit } from '../core/findings';
 import type { AnalysisResult, Model } from '../core/model';
 import { analyzeTfjs, looksLikeTfjs, tfjsFixEdits } from '../analyzers/tfjs';
+import { analyzePython, looksLikePython, pythonFixEdits } from '../analyzers/python';
 
 export interface LanguageAnalyzer {
   id: string;
@@ -20,7 +21,20 @@ export const TFJS_ANALYZER: LanguageAnalyzer = {
   fixEdits: tfjsFixEdits,
 };
 
-export const ANALYZERS: readonly LanguageAnalyzer[] = [TFJS_ANALYZER];
+/**
+ * PyTorch and Keras in Python, on @lezer/python: pure JavaScript (runs in the CLI, the extension host and the
+ * web extension alike), error-tolerant (half-typed code still gives a tree) and incremental (a re-check after a
+ * keystroke re-parses only around the edit). See src/analyzers/python/syntax.ts.
+ */
+export const PYTHON_ANALYZER: LanguageAnalyzer = {
+  id: 'python',
+  extensions: ['.py'],
+  mayContainModels: looksLikePython,
+  analyze: analyzePython,
+  fixEdits: pythonFixEdits,
+};
+
+export const ANALYZERS: readonly LanguageAnalyzer[] = [TFJS_ANALYZER, PYTHON_ANALYZER];
 
 export function analyzerFor(fileName: string): LanguageAnalyzer | undefined {
   const lower = fileName.toLowerCase();

@@ -52,7 +52,11 @@ export class InitLensCodeActions implements vscode.CodeActionProvider {
     const ours = context.diagnostics.filter((d) => d.source === SOURCE);
     if (!wantsFixAll && (!wantsQuickFix || ours.length === 0)) return [];
 
-    const state = await this.validator.ensure(doc);
+    // The lightbulb asks on every cursor move while typing (Automatic): answer from a check of this very version
+    // only, so typing keeps its debounce (and "onSave" mode its quiet); VS Code asks again when the diagnostics
+    // change. Ctrl+. (Invoke) and fix-all (also on save) check the current text if need be.
+    const explicit = wantsFixAll || context.triggerKind === vscode.CodeActionTriggerKind.Invoke;
+    const state = explicit ? await this.validator.ensure(doc) : this.validator.current(doc);
     if (!state || token.isCancellationRequested || state.version !== doc.version) return [];
     const settings = this.services.settings(doc.uri);
     const actions: vscode.CodeAction[] = [];

@@ -3,6 +3,8 @@
  * own file (dist/engine.js, with TypeScript's parser inside, ~4 MB) so that activation does not wait for it; the
  * web build bundles it in.
  */
+import type { FixIntent, TextEdit } from '../core/findings';
+import type { Model } from '../core/model';
 import { ANALYZERS, analyzerFor } from '../engine/languages';
 
 export { checkText, isCheckable, RULES } from '../engine/check';
@@ -25,3 +27,12 @@ export const ANALYZER_INFO: readonly { id: string; extensions: readonly string[]
 
 /** Every file extension some analyzer claims. */
 export const CLAIMED_EXTENSIONS: readonly string[] = ANALYZER_INFO.flatMap((a) => a.extensions);
+
+/** Text edits for a fix intent on a model of the file (the preview's LSUV initializers); undefined when none. */
+export function fixEdits(text: string, fileName: string, model: Model, intent: FixIntent): TextEdit[] | undefined {
+  try {
+    return analyzerFor(fileName)?.fixEdits(text, model, intent);
+  } catch {
+    return undefined;
+  }
+}

@@ -153,6 +153,12 @@ export class Validator implements vscode.Disposable {
     }
   }
 
+  /** The stored check if it is of the document's current version and settings, else undefined (no check run). */
+  current(doc: vscode.TextDocument): DocState | undefined {
+    const s = this.states.get(doc.uri.toString());
+    return s && s.version === doc.version && s.optionsKey === optionsKey(this.services.settings(doc.uri)) ? s : undefined;
+  }
+
   /**
    * The document's current report, checking it first when the stored one is for another version or other
    * settings (hover, code actions and CodeLens ask here). Undefined when the document is not checked.

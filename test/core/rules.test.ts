@@ -218,3 +218,84 @@ test('tfjs-falsy-arg: minval 0 and stddev 0 are errors with safe fixes; mean 0 a
   const g = run('tfjs-falsy-arg', m);
   assert.deepEqual(g.map((x) => x.message.match(/(stddev|seed)/)?.[1]), ['stddev', 'seed']);
 });
+
+// ---------------------------------------------------------------------------------------------------------------
+// Deliberate patterns (GPT-2 pre-norm residual branches, zero-γ BatchNorm at the end of a branch, zero read-out)
+
+const N02 = (fw: 'pytorch' | 'keras' = 'pytorch') => init(fw, fw === 'pytorch' ? 'normal_' : 'random_normal', { mean: 0, stddev: 0.02 });
+
+/** emb → [pre-norm block: LN → dense → gelu → dense] + stream → LN → read-out (GPT-2 shape, one block). */
+function gptLike(opts: { preNorm?: boolean; finalNorm?: boolean; branchStd?: number } = {}) {
+  const { preNorm = true, finalNorm = true, branchStd = 0.02 } = opts;
+  const k = init('pytorch', 'normal_', { mean: 0, stddev: branchStd });
+  return model('pytorch', [
+    { kind: 'embedding', inFeatures: 100, outFeatures: 64, kernel: N02() }, // 0
+    { kind: preNorm ? 'layerNorm' : 'dropout', inFeatures: 64, outFeatures: 64, extra: { rate: 0 } }, // 1
+    { kind: 'dense', inFeatures: 64, outFeatures: 256, kernel: k }, // 2
+    { kind: 'activation', extra: { activation: act('gelu') } }, // 3
+    { kind: 'dense', inFeatures: 256, outFeatures: 64, kernel: k }, // 4
+    { kind: 'add', extra: { inputs: [0, 4] } }, // 5
+    { kind: finalNorm ? 'layerNorm' : 'dropout', inFeatures: 64, outFeatures: 64, extra: { rate: 0 } }, // 6
+    { kind: 'dense', inFeatures: 64, outFeatures: 100, kernel: N02() }, // 7: read-out
+  ]);
+}
+
+test('fixed-scale: std 0.02 inside a pre-norm residual branch and a normalized read-out are deliberate (GPT-2)', () => {
+  assert.deepEqual(run('fixed-scale', gptLike()), []);
+  // Without the LayerNorm in front of the branch it is an ordinary small-std layer: reported.
+  const postNorm = run('fixed-scale', gptLike({ preNorm: false }));
+  assert.deepEqual(postNorm.map((f) => f.layer), [2, 4]);
+  // The read-out of an unnormalized stream is reported as before.
+  assert.deepEqual(run('fixed-scale', gptLike({ finalNorm: false })).map((f) => f.layer), [7]);
+  // Too large inside the branch still compounds into the stream: reported.
+  assert.deepEqual(run('fixed-scale', gptLike({ branchStd: 0.5 })).map((f) => f.layer), [2, 4]);
+});
+
+test('vanishing-signal / exploding-signal: pre-norm branches are not blamed; a normalized read-out input is not a signal problem', () => {
+  // emb(0.02) → LN → read-out: the read-out sees LayerNorm's unit scale, 2500× the embedding's; not an explosion.
+  const normalized = gptLike();
+  assert.ok(propagate(normalized).readoutRatio!.estimate! > 100);
+  assert.deepEqual(run('exploding-signal', normalized), []);
+  // An unnormalized read-out input 1e5× the embedding's is still reported.
+  const big = model('pytorch', [
+    { kind: 'embedding', inFeatures: 100, outFeatures: 64, kernel: N02() },
+    { kind: 'layerNorm', inFeatures: 64, outFeatures: 64 },
+    { kind: 'dense', inFeatures: 64, outFeatures: 64, kernel: init('pytorch', 'normal_', { mean: 0, stddev: 1 }) },
+    { kind: 'dense', inFeatures: 64, outFeatures: 10 },
+  ]);
+  assert.equal(run('exploding-signal', big).length, 1);
+  // A vanishing signal caused before a pre-norm block: the culprits are the layers before it, not the branch.
+  const rn = (stddev: number) => init('keras', 'random_normal', { mean: 0, stddev });
+  const vanish = model('keras', [
+    { kind: 'dense', inFeatures: 64, outFeatures: 64, kernel: rn(0.01) }, // 0
+    { kind: 'dense', inFeatures: 64, outFeatures: 64, kernel: rn(0.01) }, // 1
+    { kind: 'layerNorm', inFeatures: 64, outFeatures: 64, extra: { inputs: [1] } }, // 2
+    { kind: 'dense', inFeatures: 64, outFeatures: 64, kernel: rn(0.005), extra: { inputs: [2] } }, // 3
+    { kind: 'add', extra: { inputs: [1, 3] } }, // 4
+    { kind: 'dense', inFeatures: 64, outFeatures: 1, extra: { inputs: [4] } }, // 5: read-out
+  ]);
+  const v = run('vanishing-signal', vanish);
+  assert.equal(v.length, 1);
+  // Without the exception the branch's dense (×0.0016, the smallest gain) would be named first.
+  assert.match(v[0].message, /Caused by dense \(layer 1\) ×0\.0064, random_normal; dense \(layer 2\) ×0\.0064, random_normal\./);
+  assert.doesNotMatch(v[0].message, /layer 4\)/); // the branch's dense (ordinal 4) is not blamed
+});
+
+test('symmetric-init: zero γ of the BatchNorm ending a residual branch is not a kernel; a zero read-out is exempt (PyTorch)', () => {
+  const zeroGamma = model('pytorch', [
+    { kind: 'conv', inFeatures: 16, outFeatures: 16, kernel: init('pytorch', 'kaiming_normal_', { nonlinearity: 'relu', mode: 'fanOut' }), extra: { kernelSize: [3, 3] } }, // 0
+    { kind: 'batchNorm', inFeatures: 16, outFeatures: 16, extra: { gamma: init('pytorch', 'zeros_') } }, // 1
+    { kind: 'add', extra: { inputs: [0, 1] } }, // 2
+    { kind: 'activation', extra: { activation: act('relu') } }, // 3
+    { kind: 'dense', inFeatures: 16, outFeatures: 10 }, // 4
+  ]);
+  assert.deepEqual(run('symmetric-init', zeroGamma), []);
+  const zeroReadout = mlp('pytorch', 3, 32, 'relu', 'kaiming_uniform_');
+  for (const l of zeroReadout.layers.slice(0, 2)) l.kernel = init('pytorch', 'kaiming_uniform_', { nonlinearity: 'relu' });
+  zeroReadout.layers[2].kernel = init('pytorch', 'zeros_');
+  assert.deepEqual(run('symmetric-init', zeroReadout), []);
+  assert.deepEqual(run('vanishing-signal', zeroReadout), []); // measured entering the read-out
+  // A zero hidden kernel still is an error.
+  zeroReadout.layers[1].kernel = init('pytorch', 'zeros_');
+  assert.equal(run('symmetric-init', zeroReadout).length, 1);
+});

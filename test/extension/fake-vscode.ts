@@ -98,6 +98,10 @@ export enum LanguageStatusSeverity {
   Warning = 1,
   Error = 2,
 }
+export enum CodeActionTriggerKind {
+  Invoke = 1,
+  Automatic = 2,
+}
 export enum ProgressLocation {
   SourceControl = 1,
   Window = 10,
@@ -348,6 +352,7 @@ export function createFakeVscode(packageJSON: unknown, config: Record<string, un
     DiagnosticTag,
     LanguageStatusSeverity,
     ProgressLocation,
+    CodeActionTriggerKind,
     CodeActionKind,
     CodeAction,
     WorkspaceEdit,

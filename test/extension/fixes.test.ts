@@ -109,3 +109,13 @@ test('overlapping edits: the later fix waits', () => {
   assert.equal(plan.skippedUnsafe, 1);
   assert.equal(plan.applied, 3);
 });
+
+test(
+  'a fixed-scale fix rewrites stddev where it is written, without moving it',
+  () => {
+    const { text, report } = check('random-normal-wide.js');
+    const f = report.findings.find((x) => x.ruleId === 'fixed-scale')!;
+    const after = applyEdits(text, quickFixesOf(f)[0].edits);
+    assert.match(after, /tf\.initializers\.randomNormal\(\{ mean: 0, stddev: 0\.0313, seed: 42 \}\)/);
+  },
+);

@@ -31,3 +31,34 @@ export function checkSource(text: string, name = 'model.ts', options: CheckOptio
 export function lineOf(text: string, offset: number): number {
   return text.slice(0, offset).split('\n').length;
 }
+
+/** Two PyTorch modules: a deep ReLU MLP with xavier_normal_ (vanishing) and a small one with xavier_uniform_. */
+export const TORCH_MODELS = `import torch
+from torch import nn
+import torch.nn.functional as F
+
+
+class DeepMLP(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.layers = nn.ModuleList([nn.Linear(512, 512) for _ in range(8)])
+        self.out = nn.Linear(512, 10)
+        for layer in self.layers:
+            nn.init.xavier_normal_(layer.weight)
+
+    def forward(self, x):
+        for layer in self.layers:
+            x = F.relu(layer(x))
+        return self.out(x)
+
+
+class Small(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(784, 256)
+        self.fc2 = nn.Linear(256, 10)
+        nn.init.xavier_uniform_(self.fc1.weight)
+
+    def forward(self, x):
+        return self.fc2(F.relu(self.fc1(x)))
+`;

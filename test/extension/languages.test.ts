@@ -18,8 +18,12 @@ test('every extension an analyzer claims maps to a VS Code language', () => {
   for (const e of CLAIMED) assert.ok(LANGUAGE_OF_EXTENSION[e], `no language id for ${e}`);
 });
 
-test('the tfjs analyzer serves TypeScript, JavaScript, TSX and JSX', () => {
-  assert.deepEqual(languageIdsOf(CLAIMED), ['javascript', 'javascriptreact', 'typescript', 'typescriptreact']);
+test('the tfjs analyzer serves TypeScript, JavaScript, TSX and JSX; the Python analyzer, Python', () => {
+  const tfjs = ANALYZERS.find((a) => a.id === 'tfjs')!;
+  assert.deepEqual(languageIdsOf(tfjs.extensions), ['javascript', 'javascriptreact', 'typescript', 'typescriptreact']);
+  const python = ANALYZERS.find((a) => a.id === 'python');
+  if (python) assert.deepEqual(languageIdsOf(python.extensions), ['python']);
+  assert.deepEqual(languageIdsOf(CLAIMED), [...new Set(ANALYZERS.flatMap((a) => languageIdsOf(a.extensions)))].sort());
   assert.deepEqual(activationEventsOf(['.ts', '.py']), ['onLanguage:python', 'onLanguage:typescript']);
   assert.deepEqual(languagesOfActivationEvents(['onLanguage:typescript', 'onCommand:x', 'onLanguage:python']), ['typescript', 'python']);
   assert.deepEqual(languagesOfActivationEvents(undefined), []);

@@ -68,6 +68,8 @@ const isMain = process.argv[1] && resolve(process.argv[1]) === resolve(import.me
 if (isMain) {
   const path = resolve(import.meta.dirname, '../../package.json');
   const pkg = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
-  writeFileSync(path, `${JSON.stringify(expectedManifest(pkg), null, 2)}\n`);
+  // Non-ASCII as \u escapes, as the committed package.json has them (npm writes it that way).
+  const json = JSON.stringify(expectedManifest(pkg), null, 2).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  writeFileSync(path, `${json}\n`);
   console.log('package.json: extension manifest fields written');
 }

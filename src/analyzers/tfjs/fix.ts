@@ -456,6 +456,8 @@ class Fixer {
       return args ? undefined : allowed.length === 0 ? { text: undefined, changed: true } : undefined;
     }
     const kept: string[] = [];
+    // Arguments the fix sets that the user already wrote are rewritten where they stand (order kept).
+    const remaining: InitializerArgs = { ...args };
     let dropped = false;
     for (const p of inner.properties) {
       if (isSpreadAssignment(p)) {
@@ -465,7 +467,16 @@ class Fixer {
       }
       const name = p.name && (isIdentifier(p.name) || isStringLiteral(p.name)) ? p.name.text : undefined;
       if (!name) return undefined;
-      if (!allowed.includes(name as keyof InitializerArgs) || (args && name in args)) {
+      if (!allowed.includes(name as keyof InitializerArgs)) {
+        dropped = true;
+        continue;
+      }
+      if (args && name in args) {
+        const key = name as keyof InitializerArgs;
+        const value = this.argValueText(key, args[key], q);
+        if (value === undefined) return undefined;
+        kept.push(`${p.name!.getText(this.sf)}: ${value}`);
+        delete remaining[key];
         dropped = true;
         continue;
       }
@@ -476,7 +487,7 @@ class Fixer {
     if (kept.length === 0 && !args && !INITIALIZER_ARGS_REQUIRED.has(id)) return { text: undefined, changed: true };
     const own = inner.getText(this.sf);
     const spaced = own.includes('\n') ? this.spaced : /^\{[ \t]+\S/.test(own);
-    return { text: this.argsObjectText(args ?? {}, q, kept, spaced), changed: true };
+    return { text: this.argsObjectText(remaining, q, kept, spaced), changed: true };
   }
 
   private fixCall(ref: InitializerRef, id: string, args: InitializerArgs | undefined): TextEdit[] | undefined {

@@ -4,7 +4,8 @@ import { TRUNC_NORMAL_2SIGMA_VARIANCE } from '../moments';
 import { describeInitializer } from '../recommend';
 import { activationLabel, layerCases, unitSecondMoment, type LayerCase, initializerSpan } from './layer-cases';
 import { fmt } from './format';
-import { layerLabel } from './graph';
+import { layerLabel, normalizedInput, preNormResidualBranches } from './graph';
+import { findReadout } from '../propagate';
 import type { Rule } from './types';
 
 /** Per-layer signal gains inside this band keep the signal within a factor of two per layer. */
@@ -59,9 +60,14 @@ tf.layers.dense({units: 1024, activation: 'relu', kernelInitializer: tf.initiali
   },
   check(ctx) {
     const out = [];
+    const preNorm = preNormResidualBranches(ctx.model);
+    const readout = findReadout(ctx.model);
     for (const c of layerCases(ctx)) {
       if (c.family !== 'fixed' || c.signalGain === undefined || c.c.estimate === undefined) continue;
       if (c.signalGain >= FIXED_SCALE_BAND.lo && c.signalGain <= FIXED_SCALE_BAND.hi) continue;
+      // Deliberately small: inside a pre-norm residual branch (GPT-2's normal_(std=0.02)), or the read-out of a
+      // normalized stream (small logits at initialization). Neither compounds through depth.
+      if (c.signalGain < FIXED_SCALE_BAND.lo && (preNorm.has(c.layer.index) || (c.layer.index === readout && normalizedInput(ctx.model, readout)))) continue;
       const f2 = c.reached ? unitSecondMoment(c.reached) : 1;
       if (f2 === undefined || !c.realized) continue;
       const w2 = c.realized.variance + c.realized.mean * c.realized.mean;

@@ -115,3 +115,79 @@ export function layerLabel(layer: LayerNode, model?: Model): string {
 }
 
 export const FEEDFORWARD_WEIGHTED = new Set(['dense', 'conv', 'convTranspose', 'depthwiseConv', 'separableConv']);
+
+const isNorm = (n: LayerNode | undefined) => n?.kind === 'batchNorm' || n?.kind === 'layerNorm';
+
+/**
+ * True when every path into the layer comes, through pass-through layers only, from a normalization layer: the
+ * scale of its input is set by the normalization (γ), not by the initialization of the layers before it.
+ */
+export function normalizedInput(model: Model, index: number): boolean {
+  const layer = model.layers[index];
+  if (!layer || !layer.inputs.length) return false;
+  const seen = new Set<number>();
+  const stack = [...layer.inputs];
+  while (stack.length) {
+    const i = stack.pop()!;
+    if (seen.has(i)) continue;
+    seen.add(i);
+    const n = model.layers[i];
+    if (isNorm(n)) continue;
+    if (n && PASS_THROUGH_KINDS.has(n.kind) && n.inputs.length) {
+      stack.push(...n.inputs);
+      continue;
+    }
+    return false;
+  }
+  return true;
+}
+
+const PRE_NORM = new WeakMap<Model, Set<number>>();
+/** Branches larger than this are not searched (a residual branch is a few layers; the stream side is the whole model). */
+const BRANCH_WALK_CAP = 4096;
+
+/**
+ * The nodes inside pre-norm residual branches: for a residual add `s + b`, the nodes b depends on that are not
+ * reached through s, when the branch is entered from s only through normalization layers (GPT-2 / pre-activation
+ * ResNet: `x + f(norm(x))`). Small initial scales there are deliberate: the branch starts near zero and the
+ * stream near identity (Radford et al. 2019; Xiong et al. 2020, arXiv:2002.04745), whatever the stream's scale,
+ * since the normalization rescales it.
+ */
+export function preNormResidualBranches(model: Model): Set<number> {
+  const hit = PRE_NORM.get(model);
+  if (hit) return hit;
+  const out = new Set<number>();
+  for (const add of model.layers) {
+    if (add.kind !== 'add' || add.inputs.length < 2) continue;
+    for (const s of add.inputs) {
+      for (const b of add.inputs) {
+        if (b === s) continue;
+        const branch = branchNodes(model, s, b);
+        if (branch) for (const i of branch) out.add(i);
+      }
+    }
+  }
+  PRE_NORM.set(model, out);
+  return out;
+}
+
+/** The nodes of the branch from stream node `s` to branch output `b`, when it is a pre-norm branch; else undefined. */
+function branchNodes(model: Model, s: number, b: number): Set<number> | undefined {
+  const nodes = new Set<number>();
+  const stack = [b];
+  let entries = 0;
+  while (stack.length) {
+    const i = stack.pop()!;
+    if (i === s || nodes.has(i)) continue;
+    const n = model.layers[i];
+    if (!n || !n.inputs.length || nodes.size >= BRANCH_WALK_CAP) return undefined; // another source: not a branch of s
+    nodes.add(i);
+    for (const j of n.inputs) {
+      if (j === s) {
+        if (!isNorm(n)) return undefined; // entered without a normalization
+        entries++;
+      } else stack.push(j);
+    }
+  }
+  return entries > 0 ? nodes : undefined;
+}

@@ -5,13 +5,15 @@
  */
 import { describeInitializer } from '../recommend';
 import { factor } from './format';
-import { layerLabel } from './graph';
+import { layerLabel, normalizedInput, preNormResidualBranches } from './graph';
 import { WEIGHTED_KINDS } from '../model';
 import type { Rule, RuleContext, RuleFinding } from './types';
 
 function culprits(ctx: RuleContext, direction: 'vanishing' | 'exploding', readout: number): string {
+  // Layers inside pre-norm residual branches start small on purpose: they are not what makes a signal vanish.
+  const preNorm = preNormResidualBranches(ctx.model);
   const gains = ctx.prediction.layers
-    .filter((p) => p.index < readout && p.forwardGain !== undefined)
+    .filter((p) => p.index < readout && p.forwardGain !== undefined && !preNorm.has(p.index))
     .filter((p) => (direction === 'vanishing' ? p.forwardGain! < 0.95 : p.forwardGain! > 1.05))
     .sort((a, b) => {
       // Equal gains (to 3 digits) keep the model's order, so messages are stable.
@@ -67,6 +69,9 @@ tf.layers.dense({units: 256, activation: 'relu', kernelInitializer: 'heUniform'}
     check(ctx): RuleFinding[] {
       const { readout, readoutRatio } = ctx.prediction;
       if (readout === undefined || !readoutRatio) return [];
+      // A read-out fed by a normalization sees the scale the normalization sets, whatever came before it (a
+      // pre-norm transformer's final LayerNorm after small GPT-2 embeddings): not a vanishing or exploding signal.
+      if (normalizedInput(ctx.model, readout)) return [];
       const hit = vanishing ? readoutRatio.hi < ctx.thresholds.vanishing : readoutRatio.lo > ctx.thresholds.exploding;
       if (!hit) return [];
       const value = readoutRatio.estimate;

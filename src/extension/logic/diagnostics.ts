@@ -47,7 +47,8 @@ export const RULE_TAGS: Readonly<Record<string, DiagnosticTagName[]>> = {};
 /** Rules whose message is about the activation a layer feeds: its activation is a related location. */
 const ACTIVATION_RULES = new Set(['relu-needs-he', 'saturating-needs-glorot', 'selu-needs-lecun', 'fixed-scale']);
 const SIGNAL_RULES = new Set(['vanishing-signal', 'exploding-signal']);
-const MAX_RELATED = 12;
+/** Layers named as the cause of a vanishing or exploding signal (the engine's message names three too). */
+const MAX_SIGNAL_CULPRITS = 3;
 
 /**
  * `https://github.com/o/r` + `/blob/main/docs/rules/<id>.md`, from the manifest's `repository` (a string or
@@ -107,13 +108,25 @@ export function relatedOf(report: FileReport, finding: Finding): RelatedData[] {
   }
 
   if (SIGNAL_RULES.has(finding.ruleId)) {
+    // The layers that shrink (grow) the signal most, as the message names them; more would flood the Problems
+    // panel, which shows related locations expanded.
     const readout = mr.prediction.readout ?? mr.model.layers.length;
     const vanishing = finding.ruleId === 'vanishing-signal';
-    for (const p of mr.prediction.layers) {
-      if (related.length >= MAX_RELATED) break;
+    const culprits = mr.prediction.layers
+      .filter((p) => {
+        const layer = mr.model.layers[p.index];
+        if (!layer || p.index >= readout || !WEIGHTED_KINDS.has(layer.kind) || p.forwardGain === undefined) return false;
+        return vanishing ? p.forwardGain < 0.95 : p.forwardGain > 1.05;
+      })
+      .sort((a, b) => {
+        const ga = Number(a.forwardGain!.toPrecision(3));
+        const gb = Number(b.forwardGain!.toPrecision(3));
+        return (vanishing ? ga - gb : gb - ga) || a.index - b.index;
+      })
+      .slice(0, MAX_SIGNAL_CULPRITS)
+      .sort((a, b) => a.index - b.index);
+    for (const p of culprits) {
       const layer = mr.model.layers[p.index];
-      if (!layer || p.index >= readout || !WEIGHTED_KINDS.has(layer.kind) || p.forwardGain === undefined) continue;
-      if (vanishing ? p.forwardGain >= 0.95 : p.forwardGain <= 1.05) continue;
       if (has(layer.span)) continue;
       related.push({ span: layer.span, message: `${layerLabel(layer)}: signal ${factor(p.forwardGain)} through this layer` });
     }

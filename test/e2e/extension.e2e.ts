@@ -1,0 +1,273 @@
+// InitLens end to end in a real VS Code (code-server, provisioned by the harness) driven with Debian's chromium:
+//   node --import tsx --test test/e2e/extension.e2e.ts
+// 1. packages the extension (`npm run package` → initlens.vsix);
+// 2. runs test/e2e/suite/extension.suite.ts inside the extension host (the vscode API: diagnostics, code actions,
+//    hovers, CodeLens, settings, fix-all, workspace check);
+// 3. drives the workbench for what only the UI shows (squiggles, Problems rows with codes, CodeLens, the hover
+//    widget, the lightbulb quick fix, the language status item), in the light and the dark theme, with a
+//    screenshot of each step in test-artifacts/e2e/extension-<theme>-<n>-<step>.png;
+// 4. runs the web build (dist/web/extension.js) in the browser's web worker extension host, as vscode.dev would:
+//    diagnostics, CodeLens and hover from there, and "Running Extensions" says "web worker".
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import {
+  runCommand,
+  ARTIFACTS_DIR,
+  REPO_ROOT,
+  openFile,
+  openWorkbench,
+  problemsPanelRows,
+  provision,
+  runInHostSuite,
+  startCodeServer,
+  type CodeServer,
+  type Workbench,
+} from './harness';
+
+const SUITE = path.join(REPO_ROOT, 'test', 'e2e', 'suite', 'extension.suite.ts');
+const VSIX = path.join(REPO_ROOT, 'initlens.vsix');
+const MNIST = 'mnist-mlp-default-init.ts';
+const timings: Record<string, number> = {};
+const temps: string[] = [];
+
+/** A fresh copy of examples/ (the tests edit files), as the opened folder. */
+function exampleWorkspace(): string {
+  const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'initlens-e2e-ws-')), 'examples');
+  temps.push(path.dirname(dir));
+  mkdirSync(dir, { recursive: true });
+  for (const f of readdirSync(path.join(REPO_ROOT, 'examples'))) {
+    if (/\.(ts|js)$/.test(f)) cpSync(path.join(REPO_ROOT, 'examples', f), path.join(dir, f));
+  }
+  return dir;
+}
+
+const EDITOR = '.editor-group-container.active .monaco-editor';
+
+/** The rendered editor line whose text is `text` (Monaco renders spaces as nbsp). */
+function editorLine(page: Page, text: string) {
+  return page.locator(`${EDITOR} .view-line`).filter({ hasText: text.replace(/ /g, '\u00a0') });
+}
+
+describe('InitLens in VS Code (code-server + chromium)', { timeout: 30 * 60_000 }, () => {
+  before(async () => {
+    // Screenshots of an earlier run would mix with this run's.
+    if (existsSync(ARTIFACTS_DIR)) for (const f of readdirSync(ARTIFACTS_DIR)) if (/^extension-.*\.png$/.test(f)) rmSync(path.join(ARTIFACTS_DIR, f));
+    const p = await provision();
+    timings.provisionMs = p.ms;
+    const t0 = Date.now();
+    execFileSync('npm', ['run', '--silent', 'package'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    timings.packageMs = Date.now() - t0;
+    assert.ok(existsSync(VSIX), 'npm run package wrote initlens.vsix');
+  });
+
+  after(() => {
+    for (const t of temps) rmSync(t, { recursive: true, force: true });
+    mkdirSync(ARTIFACTS_DIR, { recursive: true });
+    writeFileSync(path.join(ARTIFACTS_DIR, 'extension-timings.json'), `${JSON.stringify(timings, null, 2)}\n`);
+    console.log(`timings (ms): ${JSON.stringify(timings)}`);
+  });
+
+  it('passes the in-host suite (vscode API)', async () => {
+    const run = await runInHostSuite({
+      suiteEntry: SUITE,
+      workspace: exampleWorkspace(),
+      vsix: [VSIX],
+      testTimeoutMs: 60_000,
+      artifactName: 'extension.suite',
+      after: async (wb) => {
+        await wb.screenshot('extension-in-host-end');
+      },
+    });
+    timings.inHostSuiteMs = run.totalMs;
+    for (const r of run.results) console.log(`${r.ok ? 'ok' : 'FAILED'} ${r.name} (${r.ms} ms)${r.error ? `\n${r.error}` : ''}`);
+    const failed = run.results.filter((r) => !r.ok);
+    assert.equal(failed.length, 0, failed.map((r) => `${r.name}: ${r.error}`).join('\n\n'));
+    assert.ok(run.results.length >= 12, `only ${run.results.length} in-host tests ran`);
+  });
+
+  for (const theme of ['light', 'dark'] as const) {
+    describe(`the workbench, ${theme} theme`, () => {
+      let server: CodeServer | undefined;
+      let wb: Workbench | undefined;
+      let step = 0;
+      const shot = (name: string) => wb!.screenshot(`extension-${theme}-${++step}-${name}`);
+
+      before(async () => {
+        server = await startCodeServer({ workspace: exampleWorkspace(), vsix: [VSIX] });
+        wb = await openWorkbench(server, { theme });
+      });
+
+      after(async () => {
+        await wb?.close();
+        await server?.stop();
+      });
+
+      it('squiggles and the CodeLens on the MLP', async () => {
+        const { page } = wb!;
+        const t0 = Date.now();
+        await openFile(page, MNIST);
+        await page.locator(`${EDITOR} .squiggly-warning`).first().waitFor({ timeout: 60_000 });
+        timings[`${theme}.firstSquiggleMs`] = Date.now() - t0;
+        const lens = page.locator(`${EDITOR} .codelens-decoration`).filter({ hasText: 'InitLens: 10 layers' });
+        await lens.first().waitFor({ timeout: 30_000 });
+        assert.match((await lens.first().innerText()).replace(/\s+/g, ' '), /InitLens: 10 layers · signal ×0\.00076 after 8 weighted layers \(vanishing\) · 9 findings/);
+        assert.ok((await page.locator(`${EDITOR} .codelens-decoration a`).filter({ hasText: 'Preview' }).count()) >= 1);
+        await page.waitForFunction((sel) => document.querySelectorAll(sel).length >= 9, `${EDITOR} .squiggly-warning`, { timeout: 30_000 });
+        await shot('squiggles-codelens');
+      });
+
+      it('Problems panel rows carry the rule codes', async () => {
+        const { page } = wb!;
+        await problemsPanelRows(page);
+        // Room for every row (the list is virtualised), and the related locations of vanishing-signal collapsed.
+        await runCommand(page, 'View: Toggle Maximized Panel');
+        try {
+          await page.waitForTimeout(500);
+          const rows = await problemsPanelRows(page);
+          const markers = rows.filter((r) => r.kind === 'marker' && /\binitlens\b/.test(r.text));
+          assert.equal(markers.length, 9, JSON.stringify(rows, null, 1));
+          assert.equal(markers.filter((r) => /initlens\W+relu-needs-he\W+\[Ln \d+, Col \d+\]$/.test(r.text)).length, 8, JSON.stringify(markers));
+          assert.equal(markers.filter((r) => /initlens\W+vanishing-signal\W+\[Ln 10, Col 17\]$/.test(r.text)).length, 1);
+          assert.ok(markers.every((r) => r.severity === 'warning'));
+          const related = rows.filter((r) => r.kind === 'file' && /through this layer|the read-out layer/.test(r.text));
+          assert.equal(related.length, 4, JSON.stringify(related));
+          // The rule id is a link to its documentation.
+          const links = await page.locator('.markers-panel a.monaco-link').evaluateAll((els) => els.map((e) => e.getAttribute('href')));
+          assert.ok(links.includes('https://github.com/initlens/initlens/blob/main/docs/rules/relu-needs-he.md'), JSON.stringify(links));
+          assert.ok(links.includes('https://github.com/initlens/initlens/blob/main/docs/rules/vanishing-signal.md'), JSON.stringify(links));
+          await page.mouse.move(700, 700); // no tooltip of whatever the palette click left the mouse over
+          await page.waitForTimeout(300);
+          await shot('problems');
+        } finally {
+          await runCommand(page, 'View: Toggle Maximized Panel');
+          await runCommand(page, 'View: Hide Panel').catch(() => undefined);
+        }
+      });
+
+      it('the hover widget shows the layer numbers', async () => {
+        const { page } = wb!;
+        const line = editorLine(page, "model.add(tf.layers.dense({ units: 256, activation: 'relu' }));").nth(1);
+        await line.waitFor();
+        const box = (await line.boundingBox())!;
+        // Over `units` of the third dense layer.
+        await page.mouse.move(box.x + 5, box.y + box.height / 2);
+        await page.mouse.move(box.x + 260, box.y + box.height / 2, { steps: 4 });
+        const hover = page.locator('.monaco-hover').filter({ hasText: 'layer gain' });
+        await hover.first().waitFor({ state: 'visible', timeout: 20_000 });
+        const text = (await hover.first().innerText()).replace(/\s+/g, ' ');
+        assert.match(text, /kernel the default glorotNormal: truncated normal, std 0\.0\d+, cut at ±0\.\d+ \(0\.774× the nominal variance\)/);
+        assert.match(text, /fans in 256 · out 256 · c = fan-in·E\[W²\] = 0\.774/);
+        assert.match(text, /layer gain ×0\.39 forward/);
+        assert.match(text, /initlens\W*relu-needs-he/, 'the diagnostic shows in the same hover');
+        await shot('hover');
+        await page.mouse.move(5, 5);
+        await page.keyboard.press('Escape');
+      });
+
+      it('the lightbulb offers the quick fix, and choosing it rewrites the layer', async () => {
+        const { page } = wb!;
+        const target = "model.add(tf.layers.dense({ units: 256, activation: 'relu' }));";
+        const line = editorLine(page, target).first();
+        const box = (await line.boundingBox())!;
+        await page.mouse.click(box.x + 200, box.y + box.height / 2);
+        await page.waitForTimeout(500);
+        const menu = page.locator('.action-widget:not(.action-list-submenu-panel)').first();
+        for (let attempt = 0; ; attempt++) {
+          await page.keyboard.press('Control+.');
+          try {
+            await menu.waitFor({ state: 'visible', timeout: 10_000 });
+            break;
+          } catch (e) {
+            if (attempt >= 2) throw e;
+            await page.keyboard.press('Escape');
+            await page.mouse.click(box.x + 200, box.y + box.height / 2);
+          }
+        }
+        const fix = menu.locator('.monaco-list-row').filter({ hasText: /Use heUniform for the kernel of dense/ });
+        await fix.first().waitFor({ timeout: 20_000 });
+        const items = (await menu.innerText()).split('\n').map((s) => s.trim()).filter(Boolean);
+        for (const t of ['Fix all relu-needs-he problems', 'Disable relu-needs-he for this line', 'Disable relu-needs-he for the entire file', 'Show documentation for relu-needs-he']) {
+          assert.ok(items.some((i) => i.includes(t)), `lightbulb menu lacks "${t}": ${JSON.stringify(items)}`);
+        }
+        await shot('quickfix-menu');
+        await fix.first().click();
+        await editorLine(page, "model.add(tf.layers.dense({ units: 256, activation: 'relu', kernelInitializer: 'heUniform' }));").first().waitFor({ timeout: 20_000 });
+        await page.waitForFunction((sel) => document.querySelectorAll(sel).length === 8, `${EDITOR} .squiggly-warning`, { timeout: 30_000 });
+        await shot('quickfix-applied');
+      });
+
+      it('the language status item says what was checked', async () => {
+        const { page } = wb!;
+        await page.keyboard.press('Escape');
+        await page.keyboard.press('Escape');
+        const item = page.locator('.statusbar-item#status\\.languageStatus, .statusbar-item[id="status.languageStatus"]');
+        await item.first().waitFor({ timeout: 20_000 });
+        await item.first().hover();
+        const hover = page.locator('.monaco-hover:not(.hidden), .workbench-hover').filter({ hasText: 'InitLens: 1 model' });
+        await hover.first().waitFor({ state: 'visible', timeout: 20_000 });
+        const text = (await hover.first().innerText()).replace(/\s+/g, ' ');
+        assert.match(text, /InitLens: 1 model, 8 findings/);
+        assert.match(text, /tfjs · checked in \d+ ms/);
+        await shot('status');
+        // Leave the file as it was on disk.
+        await page.keyboard.press('Escape');
+      });
+    });
+  }
+
+  describe('the web build in the web worker extension host (as in vscode.dev)', () => {
+    let server: CodeServer | undefined;
+    let wb: Workbench | undefined;
+
+    before(async () => {
+      // The browser's own extension host runs extensions whose manifest has a `browser` entry; this pins InitLens
+      // there, so dist/web/extension.js (engine included, no Node) is what runs.
+      server = await startCodeServer({
+        workspace: exampleWorkspace(),
+        vsix: [VSIX],
+        settings: { 'extensions.webWorker': true, 'remote.extensionKind': { 'initlens.initlens': ['web'] } },
+      });
+      wb = await openWorkbench(server, { theme: 'light' });
+    });
+
+    after(async () => {
+      await wb?.close();
+      await server?.stop();
+    });
+
+    it('checks and hovers from the web worker', async () => {
+      const { page } = wb!;
+      const t0 = Date.now();
+      await openFile(page, MNIST);
+      await page.waitForFunction((sel) => document.querySelectorAll(sel).length >= 9, `${EDITOR} .squiggly-warning`, { timeout: 60_000 });
+      timings['web.firstSquigglesMs'] = Date.now() - t0;
+      await page.locator(`${EDITOR} .codelens-decoration`).filter({ hasText: 'InitLens: 10 layers' }).first().waitFor({ timeout: 30_000 });
+      const line = editorLine(page, "model.add(tf.layers.dense({ units: 256, activation: 'relu' }));").nth(1);
+      await line.waitFor();
+      await page.waitForTimeout(500); // the CodeLens has just pushed the lines down
+      const box = (await line.boundingBox())!;
+      await page.mouse.move(box.x + 5, box.y + box.height / 2);
+      await page.mouse.move(box.x + 260, box.y + box.height / 2, { steps: 4 });
+      const hover = page.locator('.monaco-hover').filter({ hasText: 'layer gain' });
+      await hover.first().waitFor({ state: 'visible', timeout: 20_000 });
+      assert.match((await hover.first().innerText()).replace(/\s+/g, ' '), /fans in 256 · out 256/);
+      await wb!.screenshot('extension-web-1-hover');
+      await page.mouse.move(5, 5);
+      await page.keyboard.press('Escape');
+
+      await runCommand(page, 'Developer: Show Running Extensions');
+      const row = page.locator('.runtime-extensions-editor .monaco-list-row').filter({ hasText: 'InitLens' });
+      await row.first().waitFor({ timeout: 20_000 });
+      const text = (await row.first().innerText()).replace(/\s+/g, ' ');
+      assert.match(text, /InitLens 0\.1\.0 web worker Activation: \d+ms/, text);
+      timings['web.activationMs'] = Number(/Activation: (\d+)ms/.exec(text)?.[1]);
+      await row.first().scrollIntoViewIfNeeded();
+      await wb!.screenshot('extension-web-2-running-extensions');
+    });
+  });
+});

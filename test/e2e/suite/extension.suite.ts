@@ -1,0 +1,307 @@
+/**
+ * InitLens inside a real VS Code extension host (run by test/e2e/extension.e2e.ts through the harness' driver):
+ * the installed .vsix activates, publishes diagnostics with rule codes and documentation links on
+ * examples/mnist-mlp-default-init.ts, answers vscode.executeCodeActionProvider / executeHoverProvider /
+ * executeCodeLensProvider, applies its quick fix and disable comment, follows settings changes, keeps initializer
+ * swaps out of source.fixAll unless opted in, and fills the Problems panel with Check Workspace.
+ *
+ * The workspace is a copy of examples/ (the harness opens it).
+ */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { InHostTest } from '../driver/api';
+
+const EXTENSION_ID = 'initlens.initlens';
+const MNIST = 'mnist-mlp-default-init.ts';
+
+function folder(): vscode.Uri {
+  const f = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(f, 'a workspace folder is open');
+  return f.uri;
+}
+
+function fileUri(name: string): vscode.Uri {
+  return vscode.Uri.joinPath(folder(), name);
+}
+
+const codeOf = (d: vscode.Diagnostic) => (typeof d.code === 'object' && d.code ? String(d.code.value) : String(d.code));
+const ours = (uri: vscode.Uri) => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'initlens');
+
+async function until<T>(what: string, get: () => T | Promise<T>, ok: (v: T) => boolean, ms = 20_000): Promise<T> {
+  const t0 = Date.now();
+  let v = await get();
+  while (!ok(v)) {
+    if (Date.now() - t0 > ms) throw new Error(`timed out after ${ms} ms waiting for ${what}; last: ${JSON.stringify(v, null, 1)?.slice(0, 2000)}`);
+    await new Promise((r) => setTimeout(r, 100));
+    v = await get();
+  }
+  return v;
+}
+
+async function open(name: string): Promise<vscode.TextEditor> {
+  const doc = await vscode.workspace.openTextDocument(fileUri(name));
+  return vscode.window.showTextDocument(doc);
+}
+
+async function setSetting(key: string, value: unknown): Promise<void> {
+  await vscode.workspace.getConfiguration('initlens').update(key, value, vscode.ConfigurationTarget.Workspace);
+}
+
+async function actionsFor(uri: vscode.Uri, range: vscode.Range, kind?: string): Promise<vscode.CodeAction[]> {
+  const all = (await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>('vscode.executeCodeActionProvider', uri, range, kind)) ?? [];
+  return all.filter((a): a is vscode.CodeAction => 'title' in a && ('edit' in a || 'kind' in a || 'command' in a));
+}
+
+function mdText(h: vscode.Hover): string {
+  return h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : '')).join('\n');
+}
+
+let activationMs: number | undefined;
+/** mnist-mlp-default-init.ts as it was before the tests edited it (the workbench may auto-save). */
+let mnistOriginal: string | undefined;
+
+export const tests: InHostTest[] = [
+  {
+    name: 'the extension is installed and activates in milliseconds, before any model file is opened',
+    async run() {
+      const ext = vscode.extensions.getExtension(EXTENSION_ID);
+      assert.ok(ext, `${EXTENSION_ID} is installed`);
+      assert.equal(ext.packageJSON.browser, './dist/web/extension.js');
+      if (!ext.isActive) {
+        const t0 = Date.now();
+        await ext.activate();
+        activationMs = Date.now() - t0;
+      }
+      assert.ok(ext.isActive);
+      assert.equal(typeof ext.exports.registerPreviewHandler, 'function');
+      const commands = await vscode.commands.getCommands(true);
+      for (const c of ['initlens.checkWorkspace', 'initlens.fixAll', 'initlens.preview', 'initlens.showOutput', 'initlens.restart']) {
+        assert.ok(commands.includes(c), `${c} registered`);
+      }
+      console.log(`InitLens activation (require + activate, measured by ext.activate()): ${activationMs ?? 'already active'} ms`);
+      if (activationMs !== undefined) assert.ok(activationMs < 1000, `activation took ${activationMs} ms`);
+    },
+  },
+  {
+    name: 'diagnostics on mnist-mlp-default-init.ts: relu-needs-he ×8 and vanishing-signal, with documentation links',
+    async run() {
+      const editor = await open(MNIST);
+      const uri = editor.document.uri;
+      mnistOriginal = editor.document.getText();
+      const ds = await until('9 InitLens diagnostics', () => ours(uri), (x) => x.length === 9);
+      assert.deepEqual(ds.map(codeOf).sort(), [...Array(8).fill('relu-needs-he'), 'vanishing-signal'].sort());
+      for (const d of ds) {
+        assert.equal(d.severity, vscode.DiagnosticSeverity.Warning);
+        const code = d.code as { value: string; target: vscode.Uri };
+        assert.equal(code.target.toString(true), `https://github.com/initlens/initlens/blob/main/docs/rules/${code.value}.md`);
+      }
+      const vanishing = ds.find((d) => codeOf(d) === 'vanishing-signal')!;
+      assert.equal(vanishing.range.start.line, 9);
+      assert.match(vanishing.message, /^signal vanishes: its second moment entering the read-out dense \(layer 10\) is ×7\.6e-4/);
+      assert.equal(vanishing.relatedInformation?.[0].message, 'the read-out layer');
+      assert.equal(vanishing.relatedInformation?.length, 4);
+      const first = ds.find((d) => codeOf(d) === 'relu-needs-he' && d.range.start.line === 11)!;
+      assert.match(first.message, /^the default glorotNormal before relu: per-layer signal gain 0\.58/);
+    },
+  },
+  {
+    name: 'vscode.executeCodeActionProvider: quick fix (preferred), fix all, disable line and file, documentation',
+    async run() {
+      const uri = fileUri(MNIST);
+      const d = ours(uri).find((x) => codeOf(x) === 'relu-needs-he' && x.range.start.line === 11)!;
+      const actions = await actionsFor(uri, d.range, vscode.CodeActionKind.QuickFix.value);
+      const titles = actions.map((a) => a.title);
+      for (const t of [
+        'Use heUniform for the kernel of dense (layer 2)',
+        'Fix all relu-needs-he problems',
+        'Disable relu-needs-he for this line',
+        'Disable relu-needs-he for the entire file',
+        'Show documentation for relu-needs-he',
+      ]) {
+        assert.ok(titles.includes(t), `missing "${t}" in ${JSON.stringify(titles)}`);
+      }
+      assert.equal(actions.find((a) => a.title.startsWith('Use heUniform'))!.isPreferred, true);
+    },
+  },
+  {
+    name: 'applying the quick fix inserts kernelInitializer and the diagnostic disappears',
+    async run() {
+      const editor = await open(MNIST);
+      const uri = editor.document.uri;
+      const d = ours(uri).find((x) => codeOf(x) === 'relu-needs-he' && x.range.start.line === 11)!;
+      const fix = (await actionsFor(uri, d.range, vscode.CodeActionKind.QuickFix.value)).find((a) => a.title.startsWith('Use heUniform'))!;
+      assert.ok(fix.edit, 'the fix carries its edit');
+      assert.ok(await vscode.workspace.applyEdit(fix.edit));
+      assert.equal(editor.document.lineAt(11).text, "  model.add(tf.layers.dense({ units: 256, activation: 'relu', kernelInitializer: 'heUniform' }));");
+      const after = await until('7 relu-needs-he', () => ours(uri), (x) => x.filter((y) => codeOf(y) === 'relu-needs-he').length === 7);
+      assert.ok(!after.some((y) => y.range.start.line === 11 && codeOf(y) === 'relu-needs-he'));
+    },
+  },
+  {
+    name: '"Disable relu-needs-he for this line" writes the comment and the diagnostic goes',
+    async run() {
+      const editor = await open(MNIST);
+      const uri = editor.document.uri;
+      const d = ours(uri).find((x) => codeOf(x) === 'relu-needs-he' && x.range.start.line === 12)!;
+      const disable = (await actionsFor(uri, d.range, vscode.CodeActionKind.QuickFix.value)).find((a) => a.title === 'Disable relu-needs-he for this line')!;
+      assert.ok(await vscode.workspace.applyEdit(disable.edit!));
+      assert.equal(editor.document.lineAt(12).text, '  // initlens-disable-next-line relu-needs-he');
+      await until('6 relu-needs-he', () => ours(uri), (x) => x.filter((y) => codeOf(y) === 'relu-needs-he').length === 6);
+    },
+  },
+  {
+    name: 'vscode.executeHoverProvider on a layer shows the realized init, fans and predicted gains',
+    async run() {
+      const editor = await open(MNIST);
+      const line = [...Array(editor.document.lineCount).keys()].find((i) => editor.document.lineAt(i).text === "  model.add(tf.layers.dense({ units: 256, activation: 'relu' }));")!;
+      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, new vscode.Position(line, 24));
+      const text = hovers.map(mdText).join('\n---\n');
+      assert.match(text, /\| \*\*dense\*\* \| layer \d+ of 10 · model `\w+` \|/);
+      assert.match(text, /\| kernel \| the default glorotNormal: truncated normal, std 0\.0\d+, cut at ±0\.\d+ \(0\.774× the nominal variance\) \|/);
+      assert.match(text, /\| fans \| in 256 · out 256 · c = fan-in·E\[W²\] = 0\.774 \|/);
+      assert.match(text, /\| activation \| relu, gain 0\.5 \|/);
+      assert.match(text, /\| layer gain \| ×0\.39 forward · ×[\d.]+ backward \|/);
+    },
+  },
+  {
+    name: 'vscode.executeCodeLensProvider: layer count, signal at the read-out, Preview',
+    async run() {
+      const uri = fileUri(MNIST);
+      const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 10);
+      const mine = lenses.filter((l) => l.command?.title.startsWith('InitLens:') || l.command?.command === 'initlens.preview');
+      assert.equal(mine.length, 2, JSON.stringify(lenses.map((l) => l.command?.title)));
+      assert.match(mine[0].command!.title, /^InitLens: 10 layers · signal ×0\.0\d+ after 8 weighted layers/);
+      assert.equal(mine[1].command!.title, 'Preview');
+      assert.equal(mine[0].range.start.line, 9);
+    },
+  },
+  {
+    name: 'a change to initlens.rules applies without a reload',
+    async run() {
+      const uri = fileUri(MNIST);
+      try {
+        await setSetting('rules', { 'relu-needs-he': 'off', 'vanishing-signal': 'error' });
+        const ds = await until('vanishing-signal alone, as an error', () => ours(uri), (x) => x.length === 1 && codeOf(x[0]) === 'vanishing-signal');
+        assert.equal(ds[0].severity, vscode.DiagnosticSeverity.Error);
+      } finally {
+        await setSetting('rules', undefined);
+      }
+      await until('relu-needs-he back', () => ours(uri), (x) => x.some((y) => codeOf(y) === 'relu-needs-he'));
+    },
+  },
+  {
+    name: 'source.fixAll leaves initializer swaps alone unless initlens.fixAll.includeInitializerSwaps is on',
+    async run() {
+      const uri = fileUri(MNIST);
+      const whole = new vscode.Range(0, 0, 40, 0);
+      const none = await actionsFor(uri, whole, 'source.fixAll.initlens');
+      assert.deepEqual(none.map((a) => a.title), []);
+      try {
+        await setSetting('fixAll.includeInitializerSwaps', true);
+        const all = await until('the fix-all action', () => actionsFor(uri, whole, 'source.fixAll.initlens'), (x) => x.length === 1);
+        assert.equal(all[0].kind?.value, 'source.fixAll.initlens');
+        assert.equal(all[0].edit?.get(uri).length, 6);
+      } finally {
+        await setSetting('fixAll.includeInitializerSwaps', undefined);
+      }
+      // The safe fix (tfjs-falsy-arg) is in fix-all by default.
+      const falsy = fileUri('falsy-minval.ts');
+      await open('falsy-minval.ts');
+      await until('tfjs-falsy-arg', () => ours(falsy), (x) => x.some((y) => codeOf(y) === 'tfjs-falsy-arg'));
+      const safe = await actionsFor(falsy, new vscode.Range(0, 0, 40, 0), 'source.fixAll.initlens');
+      assert.equal(safe.length, 1);
+      assert.deepEqual(safe[0].edit?.get(falsy).map((e) => e.newText), ['Number.MIN_VALUE']);
+    },
+  },
+  {
+    name: 'InitLens: Check Workspace fills the Problems panel for files never opened',
+    async run() {
+      await vscode.commands.executeCommand('initlens.checkWorkspace');
+      for (const [name, rule] of [
+        ['random-normal-wide.js', 'exploding-signal'],
+        ['lstm-sentiment.ts', 'lstm-forget-bias'],
+        ['symmetric-zeros.ts', 'symmetric-init'],
+        ['core-api-mlp.ts', 'fixed-scale'],
+      ] as const) {
+        await until(`${rule} in ${name}`, () => ours(fileUri(name)), (x) => x.some((d) => codeOf(d) === rule));
+      }
+      assert.deepEqual(ours(fileUri('mnist-mlp-he.ts')), []);
+    },
+  },
+  {
+    name: 'initlens.preview without a preview handler answers, and a registered handler receives the model',
+    async run() {
+      const uri = fileUri(MNIST);
+      const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
+      const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 10);
+      const preview = lenses.find((l) => l.command?.command === 'initlens.preview')!;
+      await vscode.commands.executeCommand('initlens.preview', ...(preview.command!.arguments ?? []));
+      const args = preview.command!.arguments?.[0] as { modelName: string };
+      const seen: { modelName: string; layers?: number }[] = [];
+      const reg = ext.exports.registerPreviewHandler((r: { modelName: string; model?: { model: { layers: unknown[] } } }) => {
+        seen.push({ modelName: r.modelName, layers: r.model?.model.layers.length });
+      });
+      try {
+        await vscode.commands.executeCommand('initlens.preview', ...(preview.command!.arguments ?? []));
+      } finally {
+        reg.dispose();
+      }
+      assert.deepEqual(seen, [{ modelName: args.modelName, layers: 10 }]);
+    },
+  },
+  {
+    name: 'a PyTorch file gets diagnostics too (when the Python analyzer is served)',
+    async run() {
+      const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
+      if (!(ext.packageJSON.activationEvents as string[]).includes('onLanguage:python')) return;
+      const uri = fileUri('small_torch.py');
+      const text = [
+        'import torch',
+        'from torch import nn',
+        'import torch.nn.functional as F',
+        '',
+        '',
+        'class Small(nn.Module):',
+        '    def __init__(self):',
+        '        super().__init__()',
+        '        self.fc1 = nn.Linear(784, 256)',
+        '        self.fc2 = nn.Linear(256, 10)',
+        '        nn.init.xavier_uniform_(self.fc1.weight)',
+        '',
+        '    def forward(self, x):',
+        '        return self.fc2(F.relu(self.fc1(x)))',
+        '',
+      ].join('\n');
+      await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+      const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+      assert.equal(editor.document.languageId, 'python');
+      const ds = await until('relu-needs-he on small_torch.py', () => ours(uri), (x) => x.some((d) => codeOf(d) === 'relu-needs-he'));
+      const d = ds.find((x) => codeOf(x) === 'relu-needs-he')!;
+      assert.equal(d.range.start.line, 10);
+      const titles = (await actionsFor(uri, d.range, vscode.CodeActionKind.QuickFix.value)).map((a) => a.title);
+      assert.ok(titles.some((t) => /^Use kaiming_uniform_ for the kernel of nn\.Linear 'fc1'/.test(t)), JSON.stringify(titles));
+      assert.ok(titles.includes('Disable relu-needs-he for this line'));
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    },
+  },
+  {
+    name: 'Restart clears and re-checks',
+    async run() {
+      const uri = fileUri(MNIST);
+      // Put the edited file back as it was.
+      const editor = await open(MNIST);
+      assert.ok(mnistOriginal);
+      const all = new vscode.Range(0, 0, editor.document.lineCount, 0);
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(uri, all, mnistOriginal);
+      assert.ok(await vscode.workspace.applyEdit(edit));
+      await editor.document.save();
+      await until('9 diagnostics on the original file', () => ours(uri), (x) => x.length === 9);
+      const lstm = fileUri('lstm-sentiment.ts');
+      assert.ok(ours(lstm).length > 0, 'the workspace check left lstm-sentiment.ts in the Problems panel');
+      await vscode.commands.executeCommand('initlens.restart');
+      assert.deepEqual(ours(lstm), [], 'restart clears what is not open');
+      await until('diagnostics back after restart', () => ours(uri), (x) => x.length === 9);
+    },
+  },
+];
