@@ -178,7 +178,12 @@ export function parseReportArgs(argv: readonly string[]): ReportArgs {
 
 /** TensorFlow.js on WASM (or CPU), quiet. */
 async function loadTf(backend: 'wasm' | 'cpu', warn: (m: string) => void): Promise<TF> {
-  const tf = (await import('@tensorflow/tfjs')) as unknown as TF;
+  let tf: TF;
+  try {
+    tf = (await import('@tensorflow/tfjs')) as unknown as TF;
+  } catch (e) {
+    throw new Error(`initlens report runs the model in TensorFlow.js, which is not installed (${messageOf(e).split('\n')[0]}): npm install --save-dev @tensorflow/tfjs @tensorflow/tfjs-backend-wasm`);
+  }
   // No "install tfjs-node" banner and no debug checks.
   tf.env().set('PROD', true);
   if (backend === 'wasm') {

@@ -43,7 +43,7 @@ export interface PreviewOptions {
 }
 
 /** File names the analyzers claim (a restored panel only reopens those). */
-const MODEL_FILE = /\.(?:[cm]?[jt]s|[jt]sx)$/i;
+const MODEL_FILE = /\.(?:[cm]?[jt]s|[jt]sx|py)$/i;
 
 function uriKey(uri: vscode.Uri, modelName: string): string {
   return `${uri.toString()}#${modelName}`;

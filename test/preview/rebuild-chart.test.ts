@@ -203,6 +203,23 @@ describe('rebuild → chart data: badges, notes and failures', () => {
     assert.deepEqual(data.layers[4].outputShape, [8, 8, 8]);
     assert.ok(data.notes.some((n) => /per-pixel statistics do not depend on the image size/.test(n)));
   });
+  it('a flatten of an already flat input (PyTorch) and after a global pooling is rebuilt as the identity', async () => {
+    const flat = await run([{ kind: 'dense', inFeatures: 20, outFeatures: 20, inputShape: [20] }, { kind: 'flatten' }, { kind: 'dense', inFeatures: 20, outFeatures: 4 }], 'pytorch');
+    assert.deepEqual(flat.layers[1].outputShape, [20]);
+    const gap = await run([
+      { kind: 'conv', inFeatures: 3, outFeatures: 8, kernelSize: [3, 3], inputShape: [10, 10, 3] },
+      { kind: 'globalPooling', pooling: 'average' },
+      { kind: 'flatten' },
+      { kind: 'dense', inFeatures: 8, outFeatures: 4 },
+    ], 'pytorch');
+    assert.deepEqual(gap.layers[2].outputShape, [8]);
+  });
+  it('a backward pass tfjs cannot differentiate leaves the forward pass, and says why', async () => {
+    // An explicit input node feeding an embedding: src/rebuild/measure probes the integer edge (GatherV2 fails).
+    const data = await run([{ kind: 'input', inputShape: [12] }, { kind: 'embedding', inFeatures: 100, outFeatures: 16 }, { kind: 'dense', inFeatures: 16, outFeatures: 8 }], 'pytorch');
+    assert.ok(data.notes.some((n) => /^the backward pass failed \(.+\): forward pass only$/.test(n)), data.notes.join('; '));
+    assert.ok(data.layers.every((l) => l.gradient === undefined && l.output.std > 0));
+  });
   it('a cap: too many parameters fails with need "smaller"', async () => {
     const out = await runPreview(tf, model('tfjs', [{ kind: 'dense', inFeatures: 4096, outFeatures: 4096, inputShape: [4096] }]), { ...OPTS, alternative: 'current', maxParams: 1_000_000 });
     assert.equal(out.ok, false);

@@ -153,19 +153,34 @@ function needsSame(model: Model, f: { reason: string; layer?: number }): boolean
 }
 const MAX_SPATIAL = 256;
 
+/**
+ * A flatten right after a global pooling is the identity (its input is already [batch, channels]), but tfjs's
+ * Flatten refuses a rank-2 input: PyTorch's `torch.flatten(x, 1)` after `AdaptiveAvgPool2d(1)` is that case.
+ * Such a flatten is described as a reshape, which the rebuild keeps as the identity. Exact: nothing is noted.
+ */
+export function flattenAfterGlobalPooling(model: Model): Model {
+  let changed = false;
+  const layers = model.layers.map((l) => {
+    if (l.kind !== 'flatten' || l.inputs.length !== 1 || model.layers[l.inputs[0]]?.kind !== 'globalPooling') return l;
+    changed = true;
+    return { ...l, kind: 'reshape' as const };
+  });
+  return changed ? { ...model, layers } : model;
+}
+
 /** Notes of the rebuild that are about the backend's internals, not about the model. */
 const INTERNAL_NOTE = /^wasm lacks /;
 
 /** Rebuild, measure over the seeds and shape the result. Throws on backend failures (the page falls back). */
 export async function runPreview(tf: TF, modelIn: Model, o: RunOptions): Promise<RunOutcome> {
   const t0 = now();
-  const { model, note: readoutNote } = readoutAtLogits(modelIn);
+  const { model: model0, note: readoutNote } = readoutAtLogits(flattenAfterGlobalPooling(modelIn));
   const bins = o.histogramBins ?? 40;
   const seeds = Math.max(1, Math.floor(o.seeds));
   const stop = () => {
     if (o.cancelled?.()) throw new Cancelled();
   };
-  const prediction = propagate(model, inputAssumption(o.input));
+  const prediction = propagate(model0, inputAssumption(o.input));
   const measurements: Measurement[] = [];
   const notes: string[] = readoutNote ? [readoutNote] : [];
   let buildMs = 0;
@@ -175,6 +190,8 @@ export async function runPreview(tf: TF, modelIn: Model, o: RunOptions): Promise
   let hasIntInput = false;
   let spatialSize = o.spatialSize;
   let batch = o.batch;
+  let backwardFailed = false;
+  let model = model0;
   let padding: 'same' | undefined;
   for (let s = 0; s < seeds; s++) {
     stop();
@@ -182,6 +199,14 @@ export async function runPreview(tf: TF, modelIn: Model, o: RunOptions): Promise
     const tb = now();
     const build = () => buildModel(tf, model, { seed, spatialSize, padding, inputShape: o.inputShape, timeSteps: o.timeSteps, maxParams: o.maxParams ?? DEFAULT_MAX_PARAMS });
     let built = build();
+    // A flatten of an input that is already flat (PyTorch's flatten of [batch, features]) is the identity; tfjs's
+    // Flatten refuses it: rebuild it as a reshape (the identity here).
+    for (let guard = 0; !built.ok && s === 0 && guard < 64; guard++) {
+      const at = built.layer !== undefined ? model.layers[built.layer] : undefined;
+      if (!at || at.kind !== 'flatten' || !/min_ndim=3, found ndim=2/.test(built.reason)) break;
+      model = { ...model, layers: model.layers.map((l) => (l.index === at.index ? { ...l, kind: 'reshape' as const } : l)) };
+      built = build();
+    }
     // The description has no padding: convolutions are rebuilt with 'valid' (every framework's default). When that
     // cannot work (a small spatial size shrinks to nothing, or residual branches no longer match in size), rebuild
     // with 'same'; if a layer is still left without output, double the spatial size (up to 256). Said in the notes.
@@ -215,14 +240,21 @@ export async function runPreview(tf: TF, modelIn: Model, o: RunOptions): Promise
           }
         }
       }
-      const m = await measure(tf, built, {
-        batch,
-        seed,
-        input: o.input,
-        histogramBins: bins,
-        backward: true,
-        maxElements: o.maxElements,
-      });
+      const mo = { batch, seed, input: o.input, histogramBins: bins, maxElements: o.maxElements };
+      let m: Measurement;
+      if (backwardFailed) m = await measure(tf, built, { ...mo, backward: false });
+      else {
+        try {
+          m = await measure(tf, built, { ...mo, backward: true });
+        } catch (e) {
+          // A backward pass tfjs cannot differentiate (a model error, not the backend's): show the forward pass and
+          // say why. A backend that fails fails the forward pass too, and that throws to the caller.
+          stop();
+          m = await measure(tf, built, { ...mo, backward: false });
+          backwardFailed = true;
+          notes.push(`the backward pass failed (${(e as Error).message.split('\n')[0].slice(0, 200)}): forward pass only`);
+        }
+      }
       measurements.push(m);
       for (const n of m.notes) if (!notes.includes(n) && !INTERNAL_NOTE.test(n)) notes.push(n);
       if (s === 0) {

@@ -130,6 +130,7 @@ export interface Root {
 }
 
 const CHILDREN_MAPS = new WeakSet<Map<string, unknown>>();
+const CHILDREN_OWNER = new WeakMap<Map<string, unknown>, ModV>();
 
 export class Interp {
   readonly problems: { message: string; span?: Span }[] = [];
@@ -403,6 +404,7 @@ export class Interp {
     const children = new Map<string, ModV>();
     CHILDREN_MAPS.add(children);
     const m: ModV = { k: 'mod', id: this.seq.mod++, type, fw, children, attrs: new Map(), nested: this.constructing > 0, adopted: false };
+    CHILDREN_OWNER.set(children as Map<string, unknown>, m);
     if (call) m.call = call;
     if (rec) m.rec = rec;
     this.mods.push(m);
@@ -495,7 +497,16 @@ export class Interp {
         const vals = finals.map((f) => f.get(c)?.get(key) ?? o);
         if (vals.every((x) => !x.had)) continue;
         if (vals.some((x) => !x.had)) {
-          if (c instanceof Map && CHILDREN_MAPS.has(c)) continue; // registered in some branches only: left out
+          if (c instanceof Map && CHILDREN_MAPS.has(c)) {
+            // Registered in some branches only. A container keeps it as a representative of children it cannot
+            // count; a user module leaves it out (its attribute is then unknown).
+            const owner = CHILDREN_OWNER.get(c);
+            if (owner && owner.type !== 'user') {
+              this.put(c, key, vals.find((x) => x.had)!.v);
+              this.put(owner.attrs as Map<string, unknown>, '__unknownChildren__', TRUE);
+            }
+            continue;
+          }
           this.put(c, key, joinUnknown(vals.find((x) => x.had)!.v));
           continue;
         }
@@ -854,11 +865,24 @@ export class Interp {
     const assign = (v: V) => (targets.length === 1 ? this.assignTo(targets[0], v, scope, s) : this.destructure(targets, v, scope, s));
     const body = statements(bodies[0]);
     const elseBody = bodies[1] ? statements(bodies[1]) : undefined;
+    if (!items && iterV.k === 'list' && iterV.range) {
+      const [start, , stp] = iterV.range;
+      this.note(`A loop at line ${this.line(s)} runs more than ${LIMITS.loopIterations} times: only the first ${LIMITS.loopIterations} iterations were analyzed.`);
+      for (let n = 0; n < LIMITS.loopIterations; n++) {
+        assign(num(start + n * stp));
+        const c = this.execBlock(body, scope);
+        if (c?.t === 'break') return undefined;
+        if (c?.t === 'continue') continue;
+        if (c) return c;
+      }
+      return undefined;
+    }
     if (!items) {
       // Unknown iterable: the body may run (once, with unknown values) or not at all.
       return this.branches(iterNode, [
         () => {
-          const elem = iterV.k === 'list' && iterV.anyLen && iterV.items.length === 1 ? iterV.items[0] : UNKNOWN;
+          const rep = iterV.k === 'mod' && iterV.children.size === 1 ? [...iterV.children.values()][0] : undefined;
+          const elem = iterV.k === 'list' && iterV.anyLen && iterV.items.length === 1 ? iterV.items[0] : (rep ?? UNKNOWN);
           assign(elem);
           const c = this.execBlock(body, scope);
           return c && (c.t === 'break' || c.t === 'continue') ? undefined : c;
@@ -1339,13 +1363,18 @@ export class Interp {
         if (stp === 0) return UNKNOWN;
         const out: V[] = [];
         for (let i = start; stp > 0 ? i < stop : i > stop; i += stp) {
-          if (out.length > LIMITS.loopIterations) return { k: 'list', items: [UNKNOWN], tuple: false, anyLen: true };
+          // Too long to hold: a loop over it runs its first iterations (said in a note), anything else is unknown.
+          if (out.length > LIMITS.loopIterations) return { k: 'list', items: [UNKNOWN], tuple: false, anyLen: true, range: [start, stop, stp] };
           out.push(num(i));
         }
         return list(out);
       }
       case 'len': {
         if (!a) return UNKNOWN;
+        if (a.k === 'list' && a.range) {
+          const [start, stop, stp] = a.range;
+          return num(Math.max(0, Math.ceil((stop - start) / stp)));
+        }
         if (a.k === 'list') return a.anyLen ? UNKNOWN : num(a.items.length);
         if (a.k === 'str') return num(a.v.length);
         if (a.k === 'dict') return num(a.map.size);

@@ -228,7 +228,7 @@ export type V =
   | { k: 'bool'; v: boolean }
   | { k: 'none' }
   /** A list or tuple; `anyLen` with one item: unknown length, every element is that item (a tensor split). */
-  | { k: 'list'; items: V[]; tuple: boolean; anyLen?: boolean }
+  | { k: 'list'; items: V[]; tuple: boolean; anyLen?: boolean; range?: [number, number, number] }
   | { k: 'dict'; map: Map<string, V> }
   | { k: 'ext'; path: string }
   | { k: 'builtin'; name: string }
