@@ -21,6 +21,8 @@ const builds = [
     // fdir (via tinyglobby) calls createRequire(import.meta.url), which is empty in a CJS bundle.
     banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
     define: { 'import.meta.url': '__importMetaUrl' },
+    // `initlens report` loads TensorFlow.js (and esbuild, for the inlined page) at run time only.
+    external: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', 'esbuild'],
   },
 ];
 
@@ -90,6 +92,10 @@ builds.push(
     define: { process: 'undefined' },
   },
 );
+
+// The preview page (browser bundle and the tfjs .wasm files it loads): webview/build.js.
+const { webviewBuilds } = require('./webview/build.js');
+builds.push(...webviewBuilds({ production }));
 
 async function main() {
   if (watch) {

@@ -7,6 +7,7 @@
  * line on stderr (`initlens: <path>: <message>`), never a stack trace (set INITLENS_DEBUG=1 to see one).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { runReport } from './report';
 import path from 'node:path';
 import { checkText, type CheckOptions, isCheckable, RULES } from '../engine/check';
 import { type CheckArgs, parseArgs, UsageError } from './args';
@@ -44,6 +45,8 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
   const env = io.env ?? process.env;
   const say = (what: string, message: string) => io.stderr.write(`initlens: ${what ? `${what}: ` : ''}${message}\n`);
   try {
+    // `initlens report <file> --out report.html`: the preview page as a self-contained HTML file.
+    if (argv[0] === 'report') return await runReport(argv.slice(1), { stdout: io.stdout, stderr: io.stderr, cwd: io.cwd, env });
     let args;
     try {
       args = parseArgs(argv, RULES.map((r) => r.id));

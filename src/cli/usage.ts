@@ -7,6 +7,7 @@ export function usage(rules: readonly { id: string; defaultSeverity: Severity; t
   const ruleLines = rules.map((r) => `  ${r.id.padEnd(width)}  ${r.defaultSeverity.padEnd(7)}  ${r.title}`);
   const cap = formatBytes(MAX_FILE_BYTES);
   return `Usage: initlens check [paths or globs...] [options]
+       initlens report <file> [--model NAME] --out report.html
 
 Checks the weight initialization of the neural-network models in TensorFlow.js code
 (TypeScript and JavaScript files) and predicts how the signal grows or fades through each model.

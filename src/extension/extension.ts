@@ -12,7 +12,9 @@ import { InitLensHover } from './hover';
 import { docsUrl } from './logic/diagnostics';
 import { fixAllPlan } from './logic/fixes';
 import { languagesOfActivationEvents } from './logic/languages';
-import { readSettings, type Settings } from './logic/settings';
+import { checkOptionsOf, readSettings, type Settings } from './logic/settings';
+import { registerPreview } from '../preview/panel';
+import { modelIndexAt } from '../preview/logic/fixes';
 import { isPreviewArgs, previewHandler, registerPreviewHandler, type PreviewHandler } from './preview';
 import type { Engine, Services } from './services';
 import { StatusItem } from './status';
@@ -180,6 +182,9 @@ export function activate(context: vscode.ExtensionContext): InitLensApi {
         uri = vscode.window.activeTextEditor?.document.uri;
       }
       const state = uri ? validator.state(uri) : undefined;
+      // From the palette or the editor title: the model under the cursor.
+      const editor = vscode.window.activeTextEditor;
+      if (!isPreviewArgs(arg) && state && editor) modelIndex = modelIndexAt(state.report.models, editor.document.offsetAt(editor.selection.active));
       const model = state?.report.models[modelIndex];
       const handler = previewHandler();
       if (!handler) {
@@ -194,6 +199,15 @@ export function activate(context: vscode.ExtensionContext): InitLensApi {
       }
       return handler({ uri, modelIndex, modelName: modelName ?? model?.model.name ?? '', model });
     }),
+  );
+
+  // The preview panel plugs into initlens.preview; it checks the current text of the document it shows.
+  context.subscriptions.push(
+    registerPreview(
+      context,
+      async (doc) => (await services.engine()).checkText(doc.getText(), doc.fileName, checkOptionsOf(settingsFor(doc.uri))),
+      { fixEdits: async (text, fileName, model, intent) => (await services.engine()).fixEdits(text, fileName, model, intent), log },
+    ),
   );
 
   // Documents already open when the extension starts (after activation returns: timers).

@@ -116,7 +116,7 @@ describe('JSON format', () => {
     assert.ok(files.length >= 12);
     for (const file of files) {
       assert.deepEqual(Object.keys(file), ['file', 'checked', 'language', 'diagnostics', 'models', 'problems']);
-      assert.match(file.file, /^examples\/[\w-]+\.(ts|js)$/);
+      assert.match(file.file, /^examples\/(python\/)?[\w-]+\.(ts|js|py)$/);
       const text = readFileSync(path.join(REPO, file.file), 'utf8');
       for (const d of file.diagnostics) {
         assert.deepEqual(Object.keys(d).sort(), ['column', 'endColumn', 'endLine', 'fixes', 'layer', 'line', 'message', 'model', 'related', 'ruleId', 'severity']);
@@ -204,7 +204,7 @@ describe('SARIF format', () => {
       assert.ok(res.message.text);
       const loc = res.locations![0].physicalLocation!;
       assert.equal(loc.artifactLocation!.uriBaseId, '%SRCROOT%');
-      assert.match(loc.artifactLocation!.uri!, /^examples\/[\w-]+\.(ts|js)$/);
+      assert.match(loc.artifactLocation!.uri!, /^examples\/(python\/)?[\w-]+\.(ts|js|py)$/);
       const text = readFileSync(path.join(REPO, loc.artifactLocation!.uri!), 'utf8');
       const reg = loc.region!;
       assertInside(text, { line: reg.startLine!, column: reg.startColumn!, endLine: reg.endLine!, endColumn: reg.endColumn! }, res.ruleId!);

@@ -205,14 +205,14 @@ for (const [label, load] of [
       assert.equal(await host.hovers[0].provideHover(doc, new Position(0, 3), cancellationToken), undefined);
     });
 
-    test('CodeLens: summary and Preview; without a preview handler the command says so', async () => {
+    test('CodeLens: summary and Preview; the Preview lens runs the preview handler with the model', async () => {
       const lenses = await host.lenses[0].provideCodeLenses(doc, cancellationToken);
       assert.equal(lenses.length, 2);
       assert.match(lenses[0].command.title, /^InitLens: 10 layers · signal ×0\.0\d+ after 8 weighted layers/);
       assert.equal(lenses[1].command.title, 'Preview');
       assert.equal(lenses[1].command.command, 'initlens.preview');
-      await host.commands.get('initlens.preview')!(...lenses[1].command.arguments);
-      assert.match(host.messages.at(-1)!, /The InitLens preview is not part of this build yet \(asked for model '\w+'\)/);
+      // The real panel (a webview) is exercised in code-server (test/e2e/preview.e2e.ts); here a handler stands in
+      // for it to check what the lens hands over.
       const seen: any[] = [];
       const reg = api.registerPreviewHandler((r: any) => seen.push(r));
       await host.commands.get('initlens.preview')!(...lenses[1].command.arguments);

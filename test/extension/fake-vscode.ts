@@ -278,6 +278,8 @@ export function createFakeVscode(packageJSON: unknown, config: Record<string, un
       return Promise.resolve(undefined);
     },
     withProgress: (_o: unknown, task: (p: unknown, t: unknown) => unknown) => Promise.resolve(task({ report() {} }, token)),
+    // The preview panel registers its serializer at activation; panels themselves are tested in code-server.
+    registerWebviewPanelSerializer: (_viewType: string, _serializer: unknown) => new Disposable(() => undefined),
   };
   const host: FakeHost = {
     vscode: {},

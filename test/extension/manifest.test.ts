@@ -22,14 +22,14 @@ test('package.json carries the extension manifest fields derived from the engine
   assert.equal(pkg.scripts.package, (want.scripts as Record<string, string>).package);
 });
 
-test('activation: exactly the languages of the analyzers, nothing at start-up', () => {
+test('activation: exactly the languages of the analyzers (and the preview panel\'s restore), nothing at start-up', () => {
   const events: string[] = pkg.activationEvents;
   assert.ok(!events.includes('*') && !events.includes('onStartupFinished'));
   const exts = ANALYZERS.flatMap((a) => a.extensions);
   assert.ok(exts.includes('.tsx') && exts.includes('.jsx'));
   for (const l of ['javascript', 'javascriptreact', 'typescript', 'typescriptreact']) assert.ok(events.includes(`onLanguage:${l}`), l);
   assert.equal(events.includes('onLanguage:python'), ANALYZERS.some((a) => a.extensions.includes('.py')));
-  assert.ok(events.every((e) => e.startsWith('onLanguage:')));
+  assert.ok(events.every((e) => e.startsWith('onLanguage:') || e === 'onWebviewPanel:initlens.preview'));
 });
 
 test('settings schema lists every rule and every analyzer', () => {

@@ -40,6 +40,22 @@ export function pythonFixEdits(text: string, model: Model, intent: FixIntent): T
 
 const sameSpan = (a: Span | undefined, b: Span | undefined) => !!a && !!b && a.start === b.start && a.end === b.end;
 
+const CONSUMERS = new WeakMap<Model, number[][]>();
+const FAMILIES = new WeakMap<Model, Map<number, string>>();
+
+/** The activation family a layer's output reaches (cached per described model: fixes are asked once per finding). */
+function activationFamilyAfter(m: Model, i: number): string {
+  let fam = FAMILIES.get(m);
+  if (!fam) FAMILIES.set(m, (fam = new Map()));
+  const hit = fam.get(i);
+  if (hit !== undefined) return hit;
+  let cons = CONSUMERS.get(m);
+  if (!cons) CONSUMERS.set(m, (cons = consumers(m)));
+  const f = activationAfter(m, i, cons)?.family ?? 'none';
+  fam.set(i, f);
+  return f;
+}
+
 function locate(text: string, model: Model): { internal: Internal; im: InternalModel } | undefined {
   const cached = internalFor(model);
   const internal = cached && cached.text === text ? cached : analyzeInternal(text, '__initlens_fix__.py');
@@ -113,6 +129,8 @@ class Fixer {
     const ref = slotRef(this.layer, slot);
     if (!ref) return undefined;
     if (ref.id === to && sameArgs(ref, args) && ref.unknownArgs.length === 0) return [];
+    // Cheap refusals first: an inserted PyTorch line needs the layer's attribute.
+    if (this.rec.fw === 'pytorch' && ref.form === 'default' && !this.rec.assign) return undefined;
     if (!this.agrees(slot, ref, to)) return undefined;
     return this.rec.fw === 'pytorch' ? this.torchInit(slot, ref, to, args) : this.kerasInit(slot, ref, to, args);
   }
@@ -125,8 +143,7 @@ class Fixer {
   private agrees(slot: WeightSlot, ref: InitializerRef, to: string): boolean {
     const sig = (m: Model, i: number) => {
       const l = m.layers[i];
-      const fam = activationAfter(m, i, consumers(m))?.family ?? 'none';
-      return JSON.stringify([l.kind, fam, to === ref.id ? l.inFeatures : null]);
+      return JSON.stringify([l.kind, activationFamilyAfter(m, i), to === ref.id ? l.inFeatures : null]);
     };
     const mine = sig(this.im.model, this.index);
     for (const other of this.internal.models) {

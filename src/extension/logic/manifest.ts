@@ -24,7 +24,7 @@ const ANALYZER_LABELS: Record<string, string> = {
 export const COMMANDS = [
   { command: 'initlens.checkWorkspace', title: 'Check Workspace', category: 'InitLens' },
   { command: 'initlens.fixAll', title: 'Fix All Auto-Fixable Problems', category: 'InitLens' },
-  { command: 'initlens.preview', title: 'Preview Model Activations', category: 'InitLens' },
+  { command: 'initlens.preview', title: 'Preview Initialization', category: 'InitLens', icon: '$(graph-line)' },
   { command: 'initlens.showOutput', title: 'Show Output', category: 'InitLens' },
   { command: 'initlens.restart', title: 'Restart', category: 'InitLens' },
   { command: 'initlens.showRuleDocumentation', title: 'Show Rule Documentation', category: 'InitLens' },
@@ -44,13 +44,21 @@ export function manifestFields(rules: readonly RuleMeta[], analyzers: readonly A
     ]),
   );
   return {
-    activationEvents: languages,
+    // The preview panel restores after a reload (WebviewPanelSerializer).
+    activationEvents: [...languages, 'onWebviewPanel:initlens.preview'],
     contributes: {
       commands: COMMANDS,
       menus: {
         commandPalette: [
           { command: 'initlens.showRuleDocumentation', when: 'false' },
           { command: 'initlens.fixAll', when: 'editorIsOpen' },
+        ],
+        'editor/title': [
+          {
+            command: 'initlens.preview',
+            when: languages.map((l) => `resourceLangId == ${l.replace('onLanguage:', '')}`).join(' || '),
+            group: 'navigation',
+          },
         ],
       },
       configuration: {
