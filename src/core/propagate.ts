@@ -157,7 +157,20 @@ export function weightGain(layer: LayerNode, slot: WeightSlot = 'kernel'): Weigh
   if (direct.f !== undefined && direct.b !== undefined) {
     return { forward: exact(direct.f), backward: exact(direct.b), realized: direct.r };
   }
-  // Some size is unknown: bound the gain over every value it can take.
+  // Some size is unknown: bound the gain over every value it can take (memoized: a half-typed file asks this of
+  // the same layer shape many times, and each answer costs a grid of realizations).
+  const key = JSON.stringify([slot, layer.kind, layer.inFeatures, layer.outFeatures, layer.kernelSize, layer.strides, layer.groups, layer.depthMultiplier, ref.framework, ref.id, ref.args]);
+  const memo = BOUNDS_MEMO.get(key);
+  if (memo) return memo;
+  const bounds = gainBounds(layer, slot, ref);
+  if (BOUNDS_MEMO.size > 2048) BOUNDS_MEMO.clear();
+  BOUNDS_MEMO.set(key, bounds);
+  return bounds;
+}
+
+const BOUNDS_MEMO = new Map<string, WeightGain>();
+
+function gainBounds(layer: LayerNode, slot: WeightSlot, ref: InitializerRef): WeightGain {
   const unknownIn = layer.inFeatures === undefined;
   const unknownOut = layer.outFeatures === undefined;
   if ((!unknownIn && !unknownOut) || layer.kernelSize?.some((k) => !Number.isFinite(k))) {

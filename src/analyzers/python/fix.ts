@@ -503,8 +503,18 @@ class Fixer {
   }
 }
 
-/** The quote the file uses most for one-line strings (double when undecided). */
+const QUOTES = new WeakMap<Internal, string>();
+
+/** The quote the file uses most for one-line strings (double when undecided); computed once per analysis. */
 function quoteStyle(internal: Internal): string {
+  const hit = QUOTES.get(internal);
+  if (hit) return hit;
+  const q = countQuotes(internal);
+  QUOTES.set(internal, q);
+  return q;
+}
+
+function countQuotes(internal: Internal): string {
   let single = 0;
   let double = 0;
   const cur = internal.tree.cursor();

@@ -155,6 +155,8 @@ export class Interp {
   currentNotes: string[] | undefined;
 
   private steps = 0;
+  /** The step count at which the analysis stops: LIMITS.steps for construction, as much again for tracing. */
+  private stepLimit = LIMITS.steps;
   private budgetEnd = Infinity;
   private trail: TrailEntry[] | undefined;
   private depth = 0;
@@ -181,10 +183,25 @@ export class Interp {
   run(): void {
     const script = this.tree.topNode;
     this.collectCalledNames(script);
+    const top = statements(script);
+    let i = 0;
     try {
-      this.execBlock(statements(script), this.moduleScope);
+      for (; i < top.length; i++) if (this.exec(top[i], this.moduleScope)) break;
     } catch (e) {
-      this.handleTopError(e, script);
+      this.handleTopError(e, top[i] ?? script);
+      if (e instanceof Abort) {
+        // The budget went on code before the rest of the file: still define what follows (imports, classes,
+        // functions), so that its models are analyzed stand-alone.
+        this.stepLimit = this.steps + LIMITS.stepsStandalone;
+        try {
+          for (const s of top.slice(i + 1)) {
+            if (['ImportStatement', 'ClassDefinition', 'FunctionDefinition', 'DecoratedStatement'].includes(s.name)) this.exec(s, this.moduleScope);
+          }
+        } catch (e2) {
+          this.handleTopError(e2, script);
+        }
+        this.stepLimit = this.steps + LIMITS.steps;
+      }
     }
     this.runStandalone();
     this.traceRoots();
@@ -192,8 +209,11 @@ export class Interp {
 
   private handleTopError(e: unknown, node: Node): void {
     if (e instanceof Abort) {
-      const msg = `The analysis stopped after ${LIMITS.steps.toLocaleString('en-US')} evaluation steps; later code was not analyzed.`;
-      if (!this.globalNotes.includes(msg)) this.globalNotes.push(msg);
+      const msg = `The analysis stopped after ${LIMITS.steps.toLocaleString('en-US')} evaluation steps at line ${this.line(node)}; only the definitions after it were analyzed.`;
+      if (!this.globalNotes.some((n) => n.startsWith('The analysis stopped'))) {
+        this.globalNotes.push(msg);
+        this.problem(msg, node);
+      }
       return;
     }
     if (e instanceof BudgetExceeded) return;
@@ -223,7 +243,7 @@ export class Interp {
    */
   private runStandalone(): void {
     const budget = (f: () => void, node: Node) => {
-      if (this.steps >= LIMITS.steps) return;
+      if (this.steps >= this.stepLimit) return;
       this.budgetEnd = this.steps + LIMITS.stepsStandalone;
       try {
         f();
@@ -271,8 +291,10 @@ export class Interp {
       const root: Root = { mod: m, inputs: [], outputs: [], created: [], notes: [], traced: false };
       this.roots.push(root);
     }
+    // Tracing (the data flow of every model) has a budget of its own, even when construction used all of its.
+    this.stepLimit = this.steps + LIMITS.steps;
     for (const root of this.roots) {
-      if (this.steps >= LIMITS.steps) break;
+      if (this.steps >= this.stepLimit) break;
       this.budgetEnd = this.steps + LIMITS.stepsStandalone;
       this.traceCreated = root.created;
       this.currentNotes = root.notes;
@@ -349,7 +371,7 @@ export class Interp {
   // Bookkeeping
 
   step(node: Node): void {
-    if (++this.steps > LIMITS.steps) throw new Abort();
+    if (++this.steps > this.stepLimit) throw new Abort();
     if (this.steps > this.budgetEnd) throw new BudgetExceeded();
     void node;
   }
@@ -1653,7 +1675,7 @@ export class Interp {
         return str(s);
       }
       case 'FormatString':
-        return UNKNOWN;
+        return this.evalFormatString(n, scope);
       case 'Boolean':
         return bool(textOf(this.text, n) === 'True');
       case 'None':
@@ -1737,6 +1759,41 @@ export class Interp {
       default:
         return UNKNOWN;
     }
+  }
+
+  /** f"act{i}": literal parts and replacements whose values are known strings or numbers (no format spec). */
+  private evalFormatString(n: Node, scope: Scope): V {
+    const raw = textOf(this.text, n);
+    const m = /^([rRbBuUfF]{1,3})('''|"""|'|")/.exec(raw);
+    if (!m) return UNKNOWN;
+    const rawPrefix = m[1].toLowerCase().includes('r');
+    const open = n.from + m[0].length;
+    const close = n.to - m[2].length;
+    let out = '';
+    let pos = open;
+    const literal = (a: number, b: number): string | undefined => {
+      const piece = this.text.slice(a, b).replace(/\{\{/g, '{').replace(/\}\}/g, '}');
+      if (rawPrefix) return piece;
+      return stringValue(`"${piece.replace(/"/g, '\\"')}"`);
+    };
+    for (const r of kids(n)) {
+      if (r.name !== 'FormatReplacement') continue;
+      const lit = literal(pos, r.from);
+      if (lit === undefined) return UNKNOWN;
+      out += lit;
+      const parts = kids(r);
+      if (parts.some((p) => p.name === 'FormatSpec' || p.name === 'FormatConversion')) return UNKNOWN;
+      const e = parts.find((p) => !isToken(p) && p.name !== '{' && p.name !== '}');
+      if (!e) return UNKNOWN;
+      const v = this.eval(e, scope);
+      if (v.k === 'str') out += v.v;
+      else if (v.k === 'num' && Number.isInteger(v.v)) out += String(v.v);
+      else if (v.k === 'bool') out += v.v ? 'True' : 'False';
+      else return UNKNOWN;
+      pos = r.to;
+    }
+    const tail = literal(pos, Math.max(pos, close));
+    return tail === undefined ? UNKNOWN : str(out + tail);
   }
 
   lookup(name: string, scope: Scope): V {
@@ -2337,10 +2394,6 @@ function mathCall(fn: string, args: CallArgs): V {
       return xs[1] === undefined ? UNKNOWN : r(x ** xs[1]);
     case 'tanh':
       return r(Math.tanh(x));
-    case 'prod': {
-      if (args.pos[0]?.k !== 'list') return UNKNOWN;
-      return UNKNOWN;
-    }
     default:
       return UNKNOWN;
   }

@@ -5,7 +5,7 @@
  */
 import { FRAMEWORK_FACTS } from '../../core/initializers';
 import type { ActivationRef, InitializerArgs, InitializerRef, Span } from '../../core/model';
-import { type CallArgs, type Interp, argGetter, keyOf, noArgs } from './interp';
+import { type CallArgs, type Interp, argGetter, noArgs } from './interp';
 import {
   KERAS_INIT_CLASSES,
   KERAS_LAYERS,
@@ -317,7 +317,7 @@ export function sequentialInput(ip: Interp, m: ModV, at: Node): GNode {
   if (first?.rec?.kind === 'input') explicitLayer = true;
   if (!dims && m.buildShape) dims = m.buildShape.slice(1);
   const g = ip.newInput(first?.rec?.kind === 'input' ? first.rec.call : at, dims ? { dims, feat: dims[dims.length - 1] } : {}, dims);
-  if (!explicitLayer) g.op = '__implicit_input__';
+  g.op = explicitLayer ? 'InputLayer' : '__implicit_input__';
   return g;
 }
 
@@ -499,11 +499,13 @@ export function kerasModuleAttr(ip: Interp, m: ModV, name: string, at: Node): V 
   return UNKNOWN;
 }
 
+/** model[i] is not Keras API (model.layers[i] is, through the `layers` attribute). */
 export function kerasModuleItem(ip: Interp, m: ModV, idx: V, at: Node): V {
   void ip;
+  void m;
+  void idx;
   void at;
-  const k = keyOf(idx);
-  return k === undefined ? UNKNOWN : UNKNOWN;
+  return UNKNOWN;
 }
 
 export function kerasModuleMethod(ip: Interp, m: ModV, name: string, args: CallArgs, at: Node): V {

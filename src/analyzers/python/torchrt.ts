@@ -326,6 +326,7 @@ export function callTorchModule(ip: Interp, m: ModV, args: CallArgs, at: Node): 
   if (!isTensor(x)) return UNKNOWN;
   if (x.role) return x;
   if (rec.identity) return x;
+  if (rec.kind === 'flatten' && x.node.out.spatialOne) return x; // after global pooling: no change of values
   if (rec.kind === 'unknown') {
     const g = ip.newNode('unknown', rec.op, uniq(args.pos.filter(isTensor).map((t) => t.node)), spanOf(rec.call), rec);
     g.unknownReason = rec.unknownReason ?? `${rec.op} is not modelled`;
@@ -697,7 +698,14 @@ function functional(ip: Interp, name: string, args: CallArgs, at: Node, prefix: 
       const l = args.pos[0] ?? args.kw.get('tensors');
       const items = l?.k === 'list' && !l.anyLen ? l.items : undefined;
       if (!items || !items.every(isTensor)) return ip.unknownNode(op, `${op} of unknown tensors`, tensors, at);
-      return merge(ip, 'concatenate', op, items as TensorV[], at);
+      const g = merge(ip, 'concatenate', op, items as TensorV[], at);
+      if (name === 'stack') {
+        // A new axis: the features are not summed.
+        const feats = (items as TensorV[]).map((t) => t.node.out.feat);
+        if (feats.every((f) => f !== undefined && f === feats[0])) g.node.out.feat = feats[0];
+        else delete g.node.out.feat;
+      }
+      return g;
     }
     case 'add': {
       const y = args.pos[1] ?? args.kw.get('other');
@@ -710,6 +718,7 @@ function functional(ip: Interp, name: string, args: CallArgs, at: Node, prefix: 
       if (name === 'einsum') return ip.unknownNode(op, `${op} is not modelled`, tensors, at);
       return matmul(ip, x ?? UNKNOWN, args.pos[1] ?? UNKNOWN, at);
     case 'flatten':
+      if (isTensor(x) && x.node.out.spatialOne) return x; // (B, C, 1, 1) → (B, C): no change of values
       return isTensor(x) ? simpleNode(ip, 'flatten', op, x, at) : UNKNOWN;
     case 'mean':
     case 'amax':
@@ -860,14 +869,19 @@ function attention(ip: Interp, v: TensorV, at: Node): V {
   const g = simpleNode(ip, 'pooling', 'attention', v, at);
   g.node.pooling = 'average';
   delete g.node.out.feat; // v is a split of a projection: its width is not the projection's
-  g.node.note = 'a convex combination of the value vectors, bounded like an average pooling';
+  // Along the sequence, each output is a weighted mean of values: no window of its own (a rebuild keeps the shape).
+  g.node.poolSize = [1];
+  g.node.strides = [1];
+  // softmax(q·kᵀ)·v is a convex combination of value vectors: bounded like an average pooling (E[y²] ≤ E[v²]),
+  // which is what the propagation's average-pooling bounds say; no note of its own.
   return g;
 }
 
 function matmul(ip: Interp, a: V, b: V, at: Node): V {
   if (isTensor(a) && a.role === 'weights' && isTensor(b) && !b.role) return attention(ip, b, at);
   if (isTensor(a) && !a.role && isTensor(b) && !b.role) return tensor(a.node, 'scores');
-  return ip.unknownNode('matmul', 'a matrix product of activations is not modelled', [a, b], at);
+  const both = isTensor(a) && isTensor(b);
+  return ip.unknownNode('matmul', both ? 'a matrix product of two activations is not modelled' : 'a matrix product with an operand the analyzer does not know (a custom weight?) is not modelled', [a, b], at);
 }
 
 export function merge(ip: Interp, kind: 'add' | 'concatenate', op: string, items: TensorV[], at: Node): TensorV {
@@ -958,7 +972,7 @@ export function tensorMethod(ip: Interp, t: TensorV, name: string, args: CallArg
   if (t.role) return t;
   if (TORCH_SHAPE_OPS.has(name)) return t;
   if (TORCH_SPLIT_OPS.has(name)) return { k: 'list', items: [t], tuple: true, anyLen: true };
-  if (name === 'flatten') return simpleNode(ip, 'flatten', 'flatten', t, at);
+  if (name === 'flatten') return t.node.out.spatialOne ? t : simpleNode(ip, 'flatten', 'flatten', t, at);
   if (name === 'mean') return reduceMean(ip, t, args, at, 'mean');
   const a = TORCH_ACT_FNS[name] ?? TORCH_ACT_FNS[name.replace(/_$/, '')];
   if (a && !a.param) {

@@ -50,6 +50,10 @@ would make it 1 for the activation that follows.
 **Fix:** a variance-scaling initializer (He for ReLU, Glorot for tanh/sigmoid, LeCun for SELU), or the std the
 message computes, which is exact for this layer's fan-in.
 
+Not reported for small scales inside pre-norm residual branches (GPT-2's \`normal_(std=0.02)\`: the branch's input
+comes out of a normalization and its output is added back to the residual stream, which keeps the signal) or for a
+small read-out fed by a normalization.
+
 \`\`\`ts
 // before (fan-in 1024, relu)
 tf.layers.dense({units: 1024, activation: 'relu', kernelInitializer: tf.initializers.randomNormal({stddev: 0.05})})

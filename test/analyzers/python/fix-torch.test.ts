@@ -160,3 +160,26 @@ class LM(nn.Module):
   noFix(compound, HE);
   fixed(compound, { kind: 'setInitializer', layer: 3, slot: 'kernel', to: 'xavier_uniform_' });
 });
+
+test('CRLF line endings and tab indentation are kept by inserted lines', () => {
+  const tabs = `${TORCH}
+class MLP(nn.Module):
+\tdef __init__(self):
+\t\tsuper().__init__()
+\t\tself.lstm = nn.LSTM(8, 8)
+\t\tself.fc1 = nn.Linear(8, 8)
+\t\tself.fc2 = nn.Linear(8, 1)
+
+\tdef forward(self, x):
+\t\tx, _ = self.lstm(x)
+\t\treturn self.fc2(F.relu(self.fc1(x)))
+`;
+  const crlf = tabs.replace(/\n/g, '\r\n');
+  for (const text of [tabs, crlf]) {
+    const eol = text.includes('\r\n') ? '\r\n' : '\n';
+    const he = fixed(text, { kind: 'setInitializer', layer: 2, slot: 'kernel', to: 'kaiming_uniform_', args: { nonlinearity: 'relu' } });
+    assert.ok(he.includes(`\t\tself.fc1 = nn.Linear(8, 8)${eol}\t\tnn.init.kaiming_uniform_(self.fc1.weight, nonlinearity="relu")${eol}\t\tself.fc2`), JSON.stringify(he));
+    const fb = fixed(text, { kind: 'setLayerOption', layer: 1, option: 'unitForgetBias', value: true });
+    assert.ok(fb.includes(`${eol}\t\twith torch.no_grad():${eol}\t\t\tself.lstm.bias_ih_l0[`), JSON.stringify(fb));
+  }
+});

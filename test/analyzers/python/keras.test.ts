@@ -204,3 +204,40 @@ small = keras.Sequential([layers.Dense(4, input_shape=(2,)), layers.Dense(1)])
   assert.equal(model(r, 'build_model').layers[1].outFeatures, 64);
   assert.deepEqual(rules(text), ['relu-needs-he']);
 });
+
+test('subclassed model with a list of blocks and a custom Layer (build/call with add_weight): unknown where it must be', () => {
+  const text = `import tensorflow as tf
+from tensorflow import keras
+from tensorflow.keras import layers
+
+class Linear(layers.Layer):
+    def __init__(self, units=32):
+        super().__init__()
+        self.units = units
+
+    def build(self, input_shape):
+        self.w = self.add_weight(shape=(input_shape[-1], self.units), initializer="random_normal")
+
+    def call(self, inputs):
+        return tf.matmul(inputs, self.w)
+
+class ResNetLike(keras.Model):
+    def __init__(self, num_blocks=3):
+        super().__init__()
+        self.stem = layers.Dense(64, activation=layers.LeakyReLU(0.2), kernel_initializer="he_normal")
+        self.blocks = [layers.Dense(64, activation="relu", kernel_initializer="he_normal") for _ in range(num_blocks)]
+        self.custom = Linear(16)
+        self.head = layers.Dense(1)
+
+    def call(self, x, training=False):
+        x = self.stem(x)
+        for blk in self.blocks:
+            x = x + blk(x)
+        return self.head(self.custom(x))
+`;
+  const m = one(text);
+  assert.deepEqual(chain(m), ['dense', 'dense', 'add', 'dense', 'add', 'dense', 'add', 'unknown', 'dense']);
+  assert.deepEqual([m.layers[1].activation?.id, m.layers[1].activation?.alpha], ['leakyRelu', 0.2]);
+  assert.match(m.layers.find((l) => l.kind === 'unknown')!.unknownReason!, /matrix product with an operand the analyzer does not know/);
+  assert.equal(byName(m, 'head').inFeatures, undefined);
+});

@@ -185,3 +185,25 @@ class MLP(nn.Module):
   assert.equal(check(base.replace('        self.fc1', '        # initlens: disable=relu-needs-he\n        self.fc1').replace('MARK', '')).findings.filter((f) => f.ruleId === 'relu-needs-he').length, 0);
   assert.equal(check(`# initlens: disable-file=relu-needs-he\n${base.replace('MARK', '')}`).findings.filter((f) => f.ruleId === 'relu-needs-he').length, 0);
 });
+
+test('a module-level computation that uses up the budget: a problem, and the definitions after it are still analyzed', () => {
+  const text = `${TORCH}
+total = 0
+for i in range(1000):
+    for j in range(1000):
+        total += i * j
+
+class MLP(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(8, 8)
+        self.fc2 = nn.Linear(8, 1)
+
+    def forward(self, x):
+        return self.fc2(F.relu(self.fc1(x)))
+`;
+  const r = timed(text);
+  assert.ok(r.problems.some((p) => /The analysis stopped after 400,000 evaluation steps at line 6/.test(p.message)), r.problems.map((p) => p.message).join('\n'));
+  assert.deepEqual(r.models.map((m) => m.model.name), ['MLP']);
+  assert.ok(r.findings.some((f) => f.ruleId === 'relu-needs-he'));
+});

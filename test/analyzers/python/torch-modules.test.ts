@@ -228,7 +228,8 @@ class CNN(nn.Module):
         return self.fc(x)
 `;
   const m = one(text);
-  assert.deepEqual(chain(m), ['conv', 'batchNorm', 'relu', 'conv', 'layerNorm', 'relu', 'pooling', 'globalPooling', 'flatten', 'dense']);
+  // torch.flatten after global pooling changes no value ((B, C, 1, 1) → (B, C)): no node.
+  assert.deepEqual(chain(m), ['conv', 'batchNorm', 'relu', 'conv', 'layerNorm', 'relu', 'pooling', 'globalPooling', 'dense']);
   const c1 = byName(m, 'conv1');
   assert.deepEqual([c1.inFeatures, c1.outFeatures, c1.kernelSize, c1.strides, c1.useBias], [3, 32, [3, 3], [1, 1], false]);
   const c2 = byName(m, 'conv2');
@@ -237,8 +238,10 @@ class CNN(nn.Module):
   assert.deepEqual([bn.gamma?.id, bn.beta?.id, bn.epsilon, bn.outFeatures], ['ones_', 'zeros_', 1e-5, 32]);
   assert.equal(byName(m, 'pool').poolSize?.join(), '2,2');
   assert.ok(m.notes.some((n) => /GroupNorm described as a layer normalization/.test(n)));
-  // Flatten after global pooling keeps the channel count.
-  assert.equal(m.layers.find((l) => l.kind === 'flatten')?.outFeatures, 64);
+  assert.equal(byName(m, 'fc').inFeatures, 64);
+  // A flatten of a spatial map is a node (the next layer's fan-in is its own).
+  const spatial = one(text.replace('torch.flatten(self.gap(x), 1)', 'x.view(x.size(0), -1).flatten(1)'));
+  assert.ok(spatial.layers.some((l) => l.kind === 'flatten'));
   // Unused layers are not in the forward graph.
   assert.equal(m.layers.some((l) => l.name === 'up' || l.name === 'c1'), false);
 });
