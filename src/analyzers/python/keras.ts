@@ -3,6 +3,7 @@
  * initializer), initializer classes and their arguments, and channels-last shape inference (Keras conv_utils).
  * Facts from ../shared/reference/init-semantics.md §2.
  */
+import { convOutputLength, deconvOutputLength, mulDims } from '../../core/conv-shapes';
 import { resolveActivation } from '../../core/activations';
 import { FRAMEWORK_FACTS, defaultInitializerRef, resolveInitializer } from '../../core/initializers';
 import type { ActivationRef, InitializerArgs, LayerKind } from '../../core/model';
@@ -381,27 +382,9 @@ export function kerasInitId(name: string): string | undefined {
 // -------------------------------------------------------------------------------------------------------------
 // Shape inference (channels-last; Keras conv_utils.conv_output_length / deconv_output_length)
 
-const okInt = (n: Dim): n is number => n !== undefined && Number.isInteger(n) && n >= 0;
-
-function convOut(len: Dim, k: Dim, padding: string | undefined, stride: Dim, dilation: Dim): Dim {
-  if (!okInt(len) || !okInt(k) || !okInt(stride) || !okInt(dilation) || stride === 0) return undefined;
-  const dk = k + (k - 1) * (dilation - 1);
-  let out: number;
-  if (padding === 'same' || padding === 'causal') out = len;
-  else if (padding === 'valid') out = len - dk + 1;
-  else return undefined;
-  const r = Math.floor((out + stride - 1) / stride);
-  return r >= 0 ? r : undefined;
-}
-
-function deconvOut(len: Dim, stride: Dim, k: Dim, padding: string | undefined): Dim {
-  if (!okInt(len) || !okInt(k) || !okInt(stride)) return undefined;
-  if (padding === 'valid') return len * stride + Math.max(k - stride, 0);
-  if (padding === 'same') return len * stride;
-  return undefined;
-}
-
-const mul = (a: Dim, b: Dim): Dim => (a === undefined || b === undefined ? undefined : a * b);
+const convOut = convOutputLength;
+const deconvOut = deconvOutputLength;
+const mul = mulDims;
 
 export function lastOf(s: Shape | undefined): number | undefined {
   if (!s) return undefined;

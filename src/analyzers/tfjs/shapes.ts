@@ -3,6 +3,7 @@
  * (`convOutputLength` / `deconvLength` in utils/conv_utils.ts, pooling defaults in layers/pooling.ts).
  * A dimension that cannot be computed is undefined; a shape of unknown rank keeps only its last dimension.
  */
+import { convOutputLength, deconvOutputLength, mulDims } from '../../core/conv-shapes';
 import type { LayerRec } from './values';
 
 export type Dim = number | undefined;
@@ -27,27 +28,7 @@ export function lastOf(s: Shape | undefined): number | undefined {
   return s.last;
 }
 
-const okInt = (n: number | undefined): n is number => n !== undefined && Number.isInteger(n) && n >= 0;
-
-function convOutputLength(len: Dim, k: Dim, padding: string | undefined, stride: Dim, dilation: Dim): Dim {
-  if (!okInt(len) || !okInt(k) || !okInt(stride) || !okInt(dilation) || stride === 0) return undefined;
-  const dk = k + (k - 1) * (dilation - 1);
-  let out: number;
-  if (padding === 'same' || padding === 'causal') out = len;
-  else if (padding === 'valid') out = len - dk + 1;
-  else return undefined;
-  const r = Math.floor((out + stride - 1) / stride);
-  return r >= 0 ? r : undefined;
-}
-
-function deconvLength(len: Dim, stride: Dim, k: Dim, padding: string | undefined): Dim {
-  if (!okInt(len) || !okInt(k) || !okInt(stride)) return undefined;
-  if (padding === 'valid') return len * stride + Math.max(k - stride, 0);
-  if (padding === 'same') return len * stride;
-  return undefined;
-}
-
-const mulDims = (a: Dim, b: Dim): Dim => (a === undefined || b === undefined ? undefined : a * b);
+const deconvLength = deconvOutputLength;
 
 /** Infers the output shape and feature counts of one layer from its input shapes. */
 export function inferLayer(rec: LayerRec, ins: Shape[]): Inferred {
