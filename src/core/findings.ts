@@ -46,3 +46,17 @@ export interface Finding {
   related: { span: Span; message: string }[];
   fixes: Fix[];
 }
+
+export const sameEdit = (a: TextEdit, b: TextEdit): boolean =>
+  a.span.start === b.span.start && a.span.end === b.span.end && a.newText === b.newText;
+
+/** Two edits touch the same text: overlapping ranges, or two insertions (or an insertion and an edge) at one point. */
+export function editsOverlap(a: TextEdit, b: TextEdit): boolean {
+  if (a.span.start < b.span.end && b.span.start < a.span.end) return true;
+  const aEmpty = a.span.start === a.span.end;
+  const bEmpty = b.span.start === b.span.end;
+  if (aEmpty && bEmpty) return a.span.start === b.span.start;
+  if (aEmpty) return a.span.start > b.span.start && a.span.start < b.span.end;
+  if (bEmpty) return b.span.start > a.span.start && b.span.start < a.span.end;
+  return false;
+}

@@ -7,6 +7,7 @@
  *
  * Pure: no vscode import.
  */
+import { editsOverlap as overlaps, sameEdit } from '../../core/findings';
 import type { Finding, Fix, TextEdit } from '../../core/findings';
 
 export interface QuickFix {
@@ -39,18 +40,6 @@ export interface FixAllPlan {
   skippedConflicts: number;
 }
 
-const sameEdit = (a: TextEdit, b: TextEdit) => a.span.start === b.span.start && a.span.end === b.span.end && a.newText === b.newText;
-
-/** Two edits touch the same text: overlapping ranges, or two insertions (or an insertion and an edge) at one point. */
-function overlaps(a: TextEdit, b: TextEdit): boolean {
-  if (a.span.start < b.span.end && b.span.start < a.span.end) return true;
-  const aEmpty = a.span.start === a.span.end;
-  const bEmpty = b.span.start === b.span.end;
-  if (aEmpty && bEmpty) return a.span.start === b.span.start;
-  if (aEmpty) return a.span.start > b.span.start && a.span.start < b.span.end;
-  if (bEmpty) return b.span.start > a.span.start && b.span.start < a.span.end;
-  return false;
-}
 
 /** The first applicable fix of each finding, in text order, without conflicts. */
 export function fixAllPlan(findings: readonly Finding[], options: FixAllOptions): FixAllPlan {

@@ -6,6 +6,7 @@
  *
  * Pure: no vscode import.
  */
+import { editsOverlap as overlaps, sameEdit } from '../../core/findings';
 import type { Finding, Fix, FixIntent, TextEdit } from '../../core/findings';
 import type { InitializerArgs, LayerKind, Model } from '../../core/model';
 import type { FileReport, ModelReport } from '../../core/report';
@@ -56,17 +57,6 @@ export function suggestionsFor(report: FileReport, model: Model): { suggestions:
   return { suggestions, findings };
 }
 
-const sameEdit = (a: TextEdit, b: TextEdit) => a.span.start === b.span.start && a.span.end === b.span.end && a.newText === b.newText;
-
-function overlaps(a: TextEdit, b: TextEdit): boolean {
-  if (a.span.start < b.span.end && b.span.start < a.span.end) return true;
-  const aEmpty = a.span.start === a.span.end;
-  const bEmpty = b.span.start === b.span.end;
-  if (aEmpty && bEmpty) return a.span.start === b.span.start;
-  if (aEmpty) return a.span.start > b.span.start && a.span.start < b.span.end;
-  if (bEmpty) return b.span.start > a.span.start && b.span.start < a.span.end;
-  return false;
-}
 
 export interface EditPlan {
   edits: TextEdit[];
