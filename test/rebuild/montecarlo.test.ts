@@ -33,7 +33,7 @@ import { WEIGHTED_KINDS } from '../../src/core/model';
 import { propagate } from '../../src/core/propagate';
 import { buildModel } from '../../src/rebuild/build';
 import { measure } from '../../src/rebuild/measure';
-import { act, getTf, mlp, model, ref, type NodeSpec } from './helpers';
+import { act, getTf, meanSe, mlp, model, ref, type NodeSpec } from './helpers';
 
 let tf: Awaited<ReturnType<typeof getTf>>;
 before(async () => {
@@ -72,12 +72,6 @@ async function monteCarlo(m: Model, seeds: number, batch: number): Promise<Serie
   return series;
 }
 
-function meanSe(xs: number[]): { mean: number; se: number } {
-  const n = xs.length;
-  const mean = xs.reduce((a, b) => a + b, 0) / n;
-  const sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1));
-  return { mean, se: sd / (mean * Math.sqrt(n)) };
-}
 
 /** Units (or channels) of each weighted layer, for the O(1/n) bias allowance. */
 function widths(m: Model): (number | undefined)[] {

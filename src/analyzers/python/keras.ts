@@ -8,7 +8,7 @@ import { resolveActivation } from '../../core/activations';
 import { FRAMEWORK_FACTS, defaultInitializerRef, resolveInitializer } from '../../core/initializers';
 import type { ActivationRef, InitializerArgs, LayerKind } from '../../core/model';
 import type { Dim, LayerRec, Shape, SlotName, V } from './values';
-import { intOf, numOf, strOf } from './values';
+import { intOf, intsOf, numOf, strOf } from './values';
 
 export interface KerasLayerSpec {
   kind: LayerKind | 'bidirectional' | 'timeDistributed';
@@ -236,16 +236,6 @@ export function kerasActivationByName(name: string, explicit: boolean): Activati
   return ref;
 }
 
-function intsOf(v: V | undefined, rank: number): number[] | undefined {
-  if (!v) return undefined;
-  const n = intOf(v);
-  if (n !== undefined) return Array.from({ length: rank }, () => n);
-  if (v.k === 'list' && !v.anyLen && v.items.length === rank) {
-    const xs = v.items.map(intOf);
-    return xs.every((x) => x !== undefined) ? (xs as number[]) : undefined;
-  }
-  return undefined;
-}
 
 /** A shape tuple `(None, 28, 28)`: None and unknown entries are undefined; undefined when not a tuple. */
 export function shapeOf(v: V | undefined): Dim[] | undefined {

@@ -8,7 +8,7 @@ import { resolveActivation } from '../../core/activations';
 import { FRAMEWORK_FACTS, defaultInitializerRef } from '../../core/initializers';
 import type { ActivationRef, InitializerArgs, LayerKind } from '../../core/model';
 import type { Dim, LayerRec, SlotName, SlotRefs, V } from './values';
-import { intOf, numOf, strOf } from './values';
+import { intOf, intsOf, numOf, strOf } from './values';
 
 export interface TorchModuleSpec {
   kind: LayerKind | 'seq' | 'list' | 'dict' | 'identity';
@@ -133,16 +133,6 @@ export function torchAncestors(className: string): string[] {
   return out;
 }
 
-function ints(v: V | undefined, rank: number): number[] | undefined {
-  if (!v) return undefined;
-  const n = intOf(v);
-  if (n !== undefined) return Array.from({ length: rank }, () => n);
-  if (v.k === 'list' && !v.anyLen && v.items.length === rank) {
-    const xs = v.items.map(intOf);
-    return xs.every((x) => x !== undefined) ? (xs as number[]) : undefined;
-  }
-  return undefined;
-}
 
 function boolArg(v: V | undefined, dflt: boolean): boolean | undefined {
   if (!v) return dflt;
@@ -210,9 +200,9 @@ export function configureTorchLayer(rec: LayerRec, className: string, spec: Torc
       rec.rank = rank;
       rec.inFeatures = i('in_channels');
       rec.outFeatures = i('out_channels');
-      rec.kernelSize = ints(get('kernel_size'), rank);
+      rec.kernelSize = intsOf(get('kernel_size'), rank);
       const st = get('stride');
-      rec.strides = st ? ints(st, rank) : Array.from({ length: rank }, () => 1);
+      rec.strides = st ? intsOf(st, rank) : Array.from({ length: rank }, () => 1);
       const g = get('groups');
       if (g) {
         const gi = intOf(g);
@@ -321,15 +311,15 @@ export function configureTorchLayer(rec: LayerRec, className: string, spec: Torc
       rec.pooling = spec.pooling;
       if (spec.adaptive) {
         const o = get('output_size');
-        const os = ints(o, rank);
+        const os = intsOf(o, rank);
         if (os && os.every((x) => x === 1)) {
           rec.kind = 'globalPooling';
           rec.spatialOne = true;
         }
       } else {
-        rec.poolSize = ints(get('kernel_size'), rank);
+        rec.poolSize = intsOf(get('kernel_size'), rank);
         const st = get('stride');
-        rec.strides = st && st.k !== 'none' ? ints(st, rank) : rec.poolSize;
+        rec.strides = st && st.k !== 'none' ? intsOf(st, rank) : rec.poolSize;
       }
       break;
     }

@@ -372,3 +372,15 @@ export function canonPath(path: string): string {
   }
   return p;
 }
+
+/** An int or a tuple of `rank` ints (`kernel_size=3` or `(3, 3)`), as a list of `rank` ints; undefined otherwise. */
+export function intsOf(v: V | undefined, rank: number): number[] | undefined {
+  if (!v) return undefined;
+  const n = intOf(v);
+  if (n !== undefined) return Array.from({ length: rank }, () => n);
+  if (v.k === 'list' && !v.anyLen && v.items.length === rank) {
+    const xs = v.items.map(intOf);
+    return xs.every((x) => x !== undefined) ? (xs as number[]) : undefined;
+  }
+  return undefined;
+}

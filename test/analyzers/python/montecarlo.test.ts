@@ -15,7 +15,7 @@ import { WEIGHTED_KINDS } from '../../../src/core/model';
 import { propagate } from '../../../src/core/propagate';
 import { buildModel } from '../../../src/rebuild/build';
 import { measure } from '../../../src/rebuild/measure';
-import { getTf } from '../../rebuild/helpers';
+import { getTf, meanSe } from '../../rebuild/helpers';
 import { TORCH, one } from './helpers';
 
 let tf: Awaited<ReturnType<typeof getTf>>;
@@ -46,12 +46,6 @@ async function monteCarlo(m: Model, seeds: number, batch: number, inputShape: nu
   return series;
 }
 
-function meanSe(xs: number[]): { mean: number; se: number } {
-  const n = xs.length;
-  const mean = xs.reduce((a, b) => a + b, 0) / n;
-  const sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1));
-  return { mean, se: sd / (mean * Math.sqrt(n)) };
-}
 
 interface Row {
   layer: number;
