@@ -11,7 +11,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ts } from 'ts-morph';
-import { checkText } from '../src/engine/check';
+import { checkText, createCheckSession } from '../src/engine/check';
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -67,6 +67,64 @@ function bench(name: string, text: string, runs: number) {
     parseMs: parse,
     checkMs: check,
     ratio: check / parse,
+  };
+}
+
+function quantile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(p * s.length))];
+}
+
+/** A seeded PRNG (mulberry32), so that every run makes the same edits. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Re-check after a one-character edit, as the editor does on each keystroke: at seeded random places of a
+ * 1,000-line file, a character is typed (a digit, a letter, or Enter) and the next edit deletes it again. Each
+ * edited text is checked by a session (incremental parse, unchanged models reused) and, every few edits, by a
+ * full check of the same text for comparison.
+ */
+export function recheckLatency(lines = 1000, edits = 400): { lines: number; edits: number; session: { medianMs: number; p95Ms: number; maxMs: number }; full: { medianMs: number; p95Ms: number } } {
+  const text = generateModelFile(lines);
+  const random = rng(7);
+  const session = createCheckSession();
+  session.check(text, 'edit.ts');
+  for (let i = 0; i < 5; i++) checkText(text, 'edit.ts');
+  const sessionMs: number[] = [];
+  const fullMs: number[] = [];
+  let current = text;
+  let typedAt = -1;
+  for (let i = 0; i < edits; i++) {
+    if (typedAt >= 0) {
+      current = current.slice(0, typedAt) + current.slice(typedAt + 1);
+      typedAt = -1;
+    } else {
+      typedAt = Math.floor(random() * current.length);
+      current = current.slice(0, typedAt) + '7a\n'[Math.floor(random() * 3)] + current.slice(typedAt);
+    }
+    const t0 = performance.now();
+    session.check(current, 'edit.ts');
+    sessionMs.push(performance.now() - t0);
+    if (i % 8 === 0) {
+      const t1 = performance.now();
+      checkText(current, 'edit.ts');
+      fullMs.push(performance.now() - t1);
+    }
+  }
+  return {
+    lines: text.split('\n').length,
+    edits,
+    session: { medianMs: median(sessionMs), p95Ms: quantile(sessionMs, 0.95), maxMs: Math.max(...sessionMs) },
+    full: { medianMs: median(fullMs), p95Ms: quantile(fullMs, 0.95) },
   };
 }
 

@@ -1,7 +1,7 @@
 /** The analyzers the engine knows, by file extension. Each turns source text into model descriptions and fix intents into edits. */
 import type { FixIntent, TextEdit } from '../core/findings';
 import type { AnalysisResult, Model } from '../core/model';
-import { analyzeTfjs, looksLikeTfjs, tfjsFixEdits } from '../analyzers/tfjs';
+import { analyzeTfjs, createTfjsSession, looksLikeTfjs, tfjsFixEdits } from '../analyzers/tfjs';
 import { analyzePython, looksLikePython, pythonFixEdits } from '../analyzers/python';
 
 export interface LanguageAnalyzer {
@@ -11,6 +11,12 @@ export interface LanguageAnalyzer {
   mayContainModels(text: string): boolean;
   analyze(text: string, fileName: string): AnalysisResult;
   fixEdits(text: string, model: Model, intent: FixIntent): TextEdit[] | undefined;
+  /** An analyzer for one document edited over time (incremental parsing); same results as `analyze`. */
+  createSession?(): AnalyzerSession;
+}
+
+export interface AnalyzerSession {
+  analyze(text: string, fileName: string): AnalysisResult;
 }
 
 export const TFJS_ANALYZER: LanguageAnalyzer = {
@@ -19,6 +25,7 @@ export const TFJS_ANALYZER: LanguageAnalyzer = {
   mayContainModels: looksLikeTfjs,
   analyze: analyzeTfjs,
   fixEdits: tfjsFixEdits,
+  createSession: createTfjsSession,
 };
 
 /**

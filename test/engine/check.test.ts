@@ -110,3 +110,21 @@ test('files without models, syntax errors and half-typed code never throw', () =
     for (const f of r.findings) assert.ok(f.span.end <= cut, 'finding inside the text');
   }
 });
+
+test('a 10 MB file is not analyzed: one problem says so, nothing is guessed, and it takes no parse', () => {
+  // 10 MB of a real model file repeated: analyzing it would find hundreds of models, so an empty report can only
+  // come from the size cap.
+  const big = DEEP.repeat(Math.ceil(10_000_000 / DEEP.length));
+  assert.ok(big.length >= 10_000_000);
+  for (const name of ['big.ts', 'big.py']) {
+    const r = checkText(big, name);
+    assert.deepEqual(r.models, []);
+    assert.deepEqual(r.findings, []);
+    assert.equal(r.problems.length, 1);
+    assert.match(r.problems[0].message, /^Not analyzed: the file has 10,\d{3},\d{3} characters, over the limit of 2,000,000 characters/);
+  }
+  // Just under a lowered cap the same text is analyzed.
+  const r = checkText(DEEP.repeat(3), 'three.ts', { maxChars: DEEP.length * 3 });
+  assert.ok(r.models.length >= 1);
+  assert.deepEqual(r.problems.filter((p) => /Not analyzed/.test(p.message)), []);
+});

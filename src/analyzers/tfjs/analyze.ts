@@ -25,6 +25,11 @@ export interface InternalModel {
 export interface Internal {
   text: string;
   sf: ts.SourceFile;
+  /**
+   * Set once an incremental re-parse has reused (and so moved) this tree's nodes: the tree no longer matches
+   * `text`, and nothing may read it again.
+   */
+  stale?: boolean;
   result: AnalysisResult;
   models: InternalModel[];
   nsBindings: { name: string; path: string[] }[];
@@ -117,8 +122,32 @@ export function flattenDeepNesting(text: string): { text: string; lines: number[
   return changed ? { text: out.join(''), lines } : undefined;
 }
 
-function parse(text: string, fileName: string, problems: AnalysisResult['problems']): ts.SourceFile | undefined {
+/**
+ * The edit that turns `before` into `after`, as the smallest changed range (common prefix and suffix): what
+ * TypeScript's incremental parser needs to know which nodes it may reuse.
+ */
+export function changeRange(before: string, after: string): ts.TextChangeRange {
+  const max = Math.min(before.length, after.length);
+  let prefix = 0;
+  while (prefix < max && before.charCodeAt(prefix) === after.charCodeAt(prefix)) prefix++;
+  let suffix = 0;
+  while (suffix < max - prefix && before.charCodeAt(before.length - 1 - suffix) === after.charCodeAt(after.length - 1 - suffix)) suffix++;
+  return { span: { start: prefix, length: before.length - prefix - suffix }, newLength: after.length - prefix - suffix };
+}
+
+function parse(text: string, fileName: string, problems: AnalysisResult['problems'], previous?: Internal): ts.SourceFile | undefined {
   const kind = scriptKindFor(fileName);
+  // Re-parse incrementally from the previous tree of the same document when it parsed its text as is (not the
+  // flattened text of a too-deeply nested file). TypeScript reuses the unchanged nodes, moving them in place, so
+  // the previous analysis is marked stale.
+  if (previous && !previous.stale && previous.sf.fileName === fileName && previous.sf.text === previous.text) {
+    previous.stale = true;
+    try {
+      return ts.updateSourceFile(previous.sf, text, changeRange(previous.text, text));
+    } catch {
+      // A full parse below decides.
+    }
+  }
   try {
     return ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, kind);
   } catch (e) {
@@ -150,9 +179,10 @@ function parseProblems(sf: ts.SourceFile, problems: AnalysisResult['problems']):
   if (diags.length > shown.length) problems.push({ message: `${diags.length - shown.length} more syntax errors.` });
 }
 
-export function analyzeInternal(text: string, fileName: string): Internal {
+/** Analyzes `text`; with `previous` (the last analysis of the same document) the parse is incremental. */
+export function analyzeInternal(text: string, fileName: string, previous?: Internal): Internal {
   const problems: AnalysisResult['problems'] = [];
-  const sf = parse(text, fileName, problems);
+  const sf = parse(text, fileName, problems, previous);
   if (!sf) {
     const empty = ts.createSourceFile(fileName, '', ts.ScriptTarget.Latest, true);
     return { text, sf: empty, result: { models: [], problems }, models: [], nsBindings: [] };
@@ -395,16 +425,43 @@ function dedupe(models: InternalModel[]): InternalModel[] {
 }
 
 function uniqueNames(models: InternalModel[], sf: ts.SourceFile): void {
-  const count = new Map<string, number>();
-  for (const im of models) count.set(im.model.name, (count.get(im.model.name) ?? 0) + 1);
+  const count = (names: string[]) => {
+    const c = new Map<string, number>();
+    for (const n of names) c.set(n, (c.get(n) ?? 0) + 1);
+    return c;
+  };
+  const first = count(models.map((im) => im.model.name));
+  // Two models of one name are told apart by the function that builds each ("buildEncoder.model"), which does
+  // not change as lines are added above (so an editor's re-check can reuse the model's results); by the line
+  // only when that is not enough.
+  const qualified = models.map((im) => {
+    if ((first.get(im.model.name) ?? 0) < 2) return im.model.name;
+    const fn = enclosingFunctionName(im.rec.callNode);
+    return fn ? `${fn}.${im.model.name}` : im.model.name;
+  });
+  const second = count(qualified);
   const used = new Set<string>();
-  for (const im of models) {
-    if ((count.get(im.model.name) ?? 0) > 1) {
+  models.forEach((im, i) => {
+    let name = qualified[i];
+    if ((second.get(name) ?? 0) > 1) {
       const line = sf.getLineAndCharacterOfPosition(im.model.span.start).line + 1;
-      let name = `${im.model.name}@${line}`;
+      name = `${im.model.name}@${line}`;
       for (let k = 2; used.has(name); k++) name = `${im.model.name}@${line}#${k}`;
-      im.model.name = name;
     }
-    used.add(im.model.name);
+    im.model.name = name;
+    used.add(name);
+  });
+}
+
+/** Name of the innermost named function or method around a node (`function f`, `const f = () =>`, `f() {}`). */
+function enclosingFunctionName(node: ts.Node): string | undefined {
+  for (let p: ts.Node | undefined = node.parent; p; p = p.parent) {
+    if (!ts.isFunctionLike(p)) continue;
+    const own = (p as ts.FunctionLikeDeclaration).name;
+    if (own && ts.isIdentifier(own)) return own.text;
+    const holder = p.parent;
+    if (holder && (ts.isVariableDeclaration(holder) || ts.isPropertyAssignment(holder) || ts.isPropertyDeclaration(holder)) && ts.isIdentifier(holder.name)) return holder.name.text;
+    return undefined;
   }
+  return undefined;
 }

@@ -46,7 +46,7 @@ const sameSpan = (a: Span | undefined, b: Span | undefined) => !!a && !!b && a.s
 function locate(text: string, model: Model): { internal: Internal; im: InternalModel } | undefined {
   const cached = internalFor(model);
   const tries: (() => Internal)[] = [];
-  if (cached && cached.text === text) tries.push(() => cached);
+  if (cached && !cached.stale && cached.text === text) tries.push(() => cached);
   tries.push(
     () => analyzeInternal(text, 'file.ts'),
     () => analyzeInternal(text, 'file.tsx'),

@@ -131,10 +131,14 @@ export default function () {
   assert.deepEqual(r.models.map((m) => m.name).sort(), ['encoder', 'model', 'model@8'].sort());
 });
 
-test('two models with the same variable name get distinct names', () => {
+test('two models with the same variable name get distinct names: by their function, else by their line', () => {
   const r = analyze(`${TF}function a() { const model = tf.sequential(); model.add(tf.layers.dense({units: 1, inputShape: [2]})); return model; }
-function b() { const model = tf.sequential(); model.add(tf.layers.dense({units: 2, inputShape: [2]})); return model; }`);
-  assert.deepEqual(r.models.map((m) => m.name), ['model@2', 'model@3']);
+const b = () => { const model = tf.sequential(); model.add(tf.layers.dense({units: 2, inputShape: [2]})); return model; };`);
+  assert.deepEqual(r.models.map((m) => m.name), ['a.model', 'b.model']);
+  const top = analyze(`${TF}{ const model = tf.sequential(); model.add(tf.layers.dense({units: 1, inputShape: [2]})); }
+{ const model = tf.sequential(); model.add(tf.layers.dense({units: 2, inputShape: [2]})); }
+function c() { const model = tf.sequential(); model.add(tf.layers.dense({units: 3, inputShape: [2]})); return model; }`);
+  assert.deepEqual(top.models.map((m) => m.name), ['model@2', 'model@3', 'c.model']);
 });
 
 test('a builder called twice with the same arguments is one model; different arguments give two', () => {
