@@ -21,6 +21,8 @@ export interface CheckArgs {
   quiet: boolean;
   /** `--color` / `--no-color`; undefined lets the CLI decide from the terminal. */
   color?: boolean;
+  /** `--jobs`: worker threads to check the files in (1: in the main thread), or 'auto' for one per core. */
+  jobs: number | 'auto';
 }
 
 export type ParsedArgs = { command: 'help' } | { command: 'version' } | CheckArgs;
@@ -38,7 +40,10 @@ const SEVERITY_WORDS: ReadonlyMap<string, SeveritySetting> = new Map<string, Sev
   ['error', 'error'],
 ]);
 
-type ValueOption = 'format' | 'rule' | 'max-warnings' | 'output-file';
+type ValueOption = 'format' | 'rule' | 'max-warnings' | 'output-file' | 'jobs';
+
+/** The most worker threads `--jobs` accepts (each one holds its own copy of the engine and TypeScript). */
+export const MAX_JOBS = 256;
 type FlagOption = 'quiet' | 'help' | 'version' | 'color' | 'no-color';
 
 const VALUE_OPTIONS: Readonly<Record<string, ValueOption>> = {
@@ -48,6 +53,8 @@ const VALUE_OPTIONS: Readonly<Record<string, ValueOption>> = {
   '--max-warnings': 'max-warnings',
   '--output-file': 'output-file',
   '-o': 'output-file',
+  '--jobs': 'jobs',
+  '-j': 'jobs',
 };
 
 const FLAG_OPTIONS: Readonly<Record<string, FlagOption>> = {
@@ -65,6 +72,7 @@ const VALUE_HINT: Readonly<Record<ValueOption, string>> = {
   rule: '<rule-id>=off|info|warning|error',
   'max-warnings': 'a number',
   'output-file': 'a file name',
+  jobs: 'a number of threads or auto',
 };
 
 /**
@@ -81,6 +89,7 @@ export function parseArgs(argv: readonly string[], ruleIds: readonly string[]): 
   let outputFile: string | undefined;
   let quiet = false;
   let color: boolean | undefined;
+  let jobs: number | 'auto' = 1;
   let help = false;
   let version = false;
   const errors: string[] = [];
@@ -96,8 +105,13 @@ export function parseArgs(argv: readonly string[], ruleIds: readonly string[]): 
       continue;
     }
     const eq = token.startsWith('--') ? token.indexOf('=') : -1;
-    const name = eq >= 0 ? token.slice(0, eq) : token;
-    const inline = eq >= 0 ? token.slice(eq + 1) : undefined;
+    let name = eq >= 0 ? token.slice(0, eq) : token;
+    let inline = eq >= 0 ? token.slice(eq + 1) : undefined;
+    // make's spelling: -j4, -jauto.
+    if (/^-j./.test(token)) {
+      name = '-j';
+      inline = token.slice(2);
+    }
 
     const flag = FLAG_OPTIONS[name];
     if (flag) {
@@ -151,6 +165,14 @@ export function parseArgs(argv: readonly string[], ruleIds: readonly string[]): 
         if (value === '') errors.push(`option ${name} needs a file name`);
         else outputFile = value;
         break;
+      case 'jobs': {
+        const word = value.trim().toLowerCase();
+        const n = /^\d+$/.test(word) ? Number(word) : NaN;
+        if (word === 'auto') jobs = 'auto';
+        else if (Number.isSafeInteger(n) && n >= 1 && n <= MAX_JOBS) jobs = n;
+        else errors.push(`${name} needs a number of threads from 1 to ${MAX_JOBS}, or auto (got '${value}')`);
+        break;
+      }
     }
   }
 
@@ -172,6 +194,7 @@ export function parseArgs(argv: readonly string[], ruleIds: readonly string[]): 
     outputFile,
     quiet,
     color,
+    jobs,
   };
 }
 

@@ -9,6 +9,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { runReport } from './report';
 import path from 'node:path';
+import { isMainThread } from 'node:worker_threads';
 import { checkText, type CheckOptions, isCheckable, RULES } from '../engine/check';
 import { type CheckArgs, parseArgs, UsageError } from './args';
 import { collectFiles, describeFsError, displayPath, messageOf } from './files';
@@ -16,9 +17,9 @@ import { formatJson } from './format/json';
 import { formatSarif } from './format/sarif';
 import { formatText } from './format/text';
 import { HOMEPAGE, ruleDocsUrl, VERSION } from './meta';
-import { readSource } from './read';
 import { type CheckedFile, countFindings, type RunResult } from './results';
 import { usage } from './usage';
+import { availableCores, CheckPool, checkFile, type FileJob, type FileOutcome } from './workers';
 
 export interface OutputStream {
   write(chunk: string): unknown;
@@ -32,7 +33,10 @@ export interface CliIO {
   cwd: string;
   /** Environment for NO_COLOR / FORCE_COLOR / INITLENS_DEBUG (default: process.env). */
   env?: Record<string, string | undefined>;
-  /** The engine's checkText (tests replace it to exercise the internal-error path). */
+  /**
+   * The engine's checkText (tests replace it to exercise the internal-error path). A replacement cannot cross into
+   * worker threads: with it, files are checked in this thread whatever --jobs says.
+   */
   checkText?: typeof checkText;
 }
 
@@ -81,37 +85,13 @@ async function check(
   const options: CheckOptions = Object.keys(args.rules).length > 0 ? { rules: args.rules } : {};
   const result: RunResult = { cwd, files: [], internalError: false };
 
-  const collected = await collectFiles(args.paths, cwd, isCheckable);
-  for (const notice of collected.notices) {
-    say(notice.path, notice.message);
-    result.files.push({
-      abs: notice.path === '' ? '' : path.resolve(cwd, notice.path),
-      path: notice.path,
-      notices: [{ message: notice.message, fatal: notice.fatal }],
-    });
-  }
-
-  for (const abs of collected.files) {
-    const shown = displayPath(abs, cwd);
-    const file: CheckedFile = { abs, path: shown, notices: [] };
-    result.files.push(file);
-    const read = readSource(abs);
-    if (!read.ok) {
-      say(shown, read.message);
-      file.notices.push({ message: read.message, fatal: read.fatal });
-      continue;
-    }
-    file.text = read.text;
-    try {
-      file.report = (io.checkText ?? checkText)(read.text, shown, options);
-    } catch (error) {
-      // checkText promises never to throw; if it does, that is our bug, not the user's file.
-      const message = `internal error while checking this file: ${messageOf(error)}`;
-      say(shown, message);
-      if (env.INITLENS_DEBUG && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
-      file.notices.push({ message, fatal: true });
-      result.internalError = true;
-    }
+  const jobs = io.checkText ? 1 : args.jobs === 'auto' ? availableCores() : args.jobs;
+  // Started before the walk, so that the workers load the engine meanwhile.
+  const pool = jobs > 1 ? new CheckPool(jobs, options) : undefined;
+  try {
+    await collectAndCheck(args.paths, result, options, pool, io, env, say);
+  } finally {
+    await pool?.close();
   }
 
   if (args.quiet) {
@@ -160,6 +140,56 @@ async function check(
   return status;
 }
 
+/** Walks `paths` and checks every file found, in `pool` when there is one, adding each file to `result` in walk order. */
+async function collectAndCheck(
+  paths: readonly string[],
+  result: RunResult,
+  options: CheckOptions,
+  pool: CheckPool | undefined,
+  io: CliIO,
+  env: Record<string, string | undefined>,
+  say: (what: string, message: string) => void,
+): Promise<void> {
+  const cwd = result.cwd;
+  const collected = await collectFiles(paths, cwd, isCheckable);
+  for (const notice of collected.notices) {
+    say(notice.path, notice.message);
+    result.files.push({
+      abs: notice.path === '' ? '' : path.resolve(cwd, notice.path),
+      path: notice.path,
+      notices: [{ message: notice.message, fatal: notice.fatal }],
+    });
+  }
+
+  const files: FileJob[] = collected.files.map((abs) => ({ abs, shown: displayPath(abs, cwd) }));
+  // Called in walk order, with --jobs 1 and with N workers alike, so that stderr is the same too.
+  const record = (job: FileJob, outcome: FileOutcome): void => {
+    const file: CheckedFile = { abs: job.abs, path: job.shown, notices: [] };
+    result.files.push(file);
+    if (outcome.kind === 'unread') {
+      say(job.shown, outcome.message);
+      file.notices.push({ message: outcome.message, fatal: outcome.fatal });
+      return;
+    }
+    file.text = outcome.text;
+    if (outcome.kind === 'checked') {
+      file.report = outcome.report;
+      return;
+    }
+    // checkText promises never to throw; if it does (or its worker thread dies), that is our bug, not the user's file.
+    const message = `internal error while checking this file: ${outcome.message}`;
+    say(job.shown, message);
+    if (env.INITLENS_DEBUG && outcome.stack) io.stderr.write(`${outcome.stack}\n`);
+    file.notices.push({ message, fatal: true });
+    result.internalError = true;
+  };
+  if (pool && files.length > 1) {
+    await pool.run(files, { result: (i, outcome) => record(files[i], outcome), fallback: (message) => say('', message) });
+  } else {
+    for (const job of files) record(job, checkFile(job, options, io.checkText ?? checkText));
+  }
+}
+
 /** Files in path order; paths with only a notice (a missing operand) keep their place among them. */
 function byPath(a: CheckedFile, b: CheckedFile): number {
   return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
@@ -180,6 +210,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
 }
 
 // `node --import tsx src/cli/main.ts check .`, or `node dist/cli.js check .` (not when bin/initlens.js loads it).
-if (typeof require !== 'undefined' && typeof module !== 'undefined' && require.main === module) {
+// Not in a worker thread of `--jobs`, which runs this same bundle.
+if (typeof require !== 'undefined' && typeof module !== 'undefined' && require.main === module && isMainThread) {
   void main();
 }

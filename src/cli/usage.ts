@@ -27,6 +27,8 @@ Options:
                              count for --max-warnings)
       --color, --no-color    force colours on or off (default: on in a terminal, unless
                              NO_COLOR is set)
+  -j, --jobs <n|auto>        check the files in n worker threads (auto: one per CPU core;
+                             default 1, this thread); the report is the same whatever n
   -h, --help                 show this help
   -v, --version              print the version
 

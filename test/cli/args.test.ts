@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { parseArgs, UsageError } from '../../src/cli/args';
+import { MAX_JOBS, parseArgs, UsageError } from '../../src/cli/args';
 
 const RULE_IDS = ['relu-needs-he', 'symmetric-init', 'vanishing-signal'];
 
@@ -25,6 +25,7 @@ describe('parseArgs', () => {
       outputFile: undefined,
       quiet: false,
       color: undefined,
+      jobs: 1,
     });
   });
 
@@ -42,6 +43,7 @@ describe('parseArgs', () => {
       outputFile: 'out.json',
       quiet: true,
       color: false,
+      jobs: 1,
     });
     const b = parseArgs(['check', '-f', 'sarif', '--format=text', '--output-file=r.txt', '--color'], RULE_IDS);
     assert.equal(b.command, 'check');
@@ -66,6 +68,25 @@ describe('parseArgs', () => {
     const b = parseArgs(['check', '--max-warnings', '0'], RULE_IDS);
     assert.equal(a.command === 'check' && a.maxWarnings, undefined);
     assert.equal(b.command === 'check' && b.maxWarnings, 0);
+  });
+
+  test('--jobs takes a number of threads or auto, in every spelling (-j 2, -j2, --jobs=2); the last one wins', () => {
+    const jobs = (argv: string[]) => {
+      const a = parseArgs(['check', ...argv], RULE_IDS);
+      assert.equal(a.command, 'check');
+      return a.command === 'check' ? a.jobs : undefined;
+    };
+    assert.equal(jobs([]), 1);
+    assert.equal(jobs(['-j', '2']), 2);
+    assert.equal(jobs(['-j2']), 2);
+    assert.equal(jobs(['-j1']), 1);
+    assert.equal(jobs(['--jobs', '4']), 4);
+    assert.equal(jobs(['--jobs=3']), 3);
+    assert.equal(jobs(['--jobs', 'auto']), 'auto');
+    assert.equal(jobs(['-jauto']), 'auto');
+    assert.equal(jobs(['-j', 'AUTO']), 'auto');
+    assert.equal(jobs(['-j', '2', '--jobs', '1']), 1);
+    assert.equal(jobs(['-j', String(MAX_JOBS)]), MAX_JOBS);
   });
 
   test('-- ends the options: a path may start with a dash', () => {
@@ -99,6 +120,17 @@ describe('parseArgs', () => {
     [['check', '--max-warnings', '-2'], /^--max-warnings needs a whole number/],
     [['check', '--quiet=yes'], /^option --quiet does not take a value$/],
     [['check', '--output-file='], /^option --output-file needs a file name$/],
+    [['check', '--jobs'], /^option --jobs needs a value \(a number of threads or auto\)$/],
+    [['check', '-j', '--quiet'], /^option -j needs a value/],
+    [['check', '-j', '0'], /^-j needs a number of threads from 1 to 256, or auto \(got '0'\)$/],
+    [['check', '-j0'], /^-j needs a number of threads from 1 to 256, or auto \(got '0'\)$/],
+    [['check', '-j', '-2'], /^-j needs a number of threads from 1 to 256, or auto \(got '-2'\)$/],
+    [['check', '--jobs', '1.5'], /^--jobs needs a number of threads from 1 to 256, or auto \(got '1\.5'\)$/],
+    [['check', '--jobs=many'], /^--jobs needs a number of threads/],
+    [['check', '--jobs='], /^--jobs needs a number of threads/],
+    [['check', '-j', '257'], /^-j needs a number of threads from 1 to 256/],
+    [['check', '-j', '1e3'], /^-j needs a number of threads/],
+    [['check', '-j=2'], /^-j needs a number of threads from 1 to 256, or auto \(got '=2'\)$/],
   ];
   for (const [argv, expected] of mistakes) {
     test(`rejects ${JSON.stringify(argv)}`, () => {

@@ -8,7 +8,7 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
 import pkg from '../../package.json';
-import { assertCleanStderr, CLEAN_TFJS, REPO, tree } from './helpers';
+import { assertCleanStderr, CLEAN_TFJS, ERROR_TFJS, REPO, tree } from './helpers';
 
 const BIN = path.join(REPO, 'bin', 'initlens.js');
 
@@ -68,6 +68,13 @@ describe('bin/initlens.js from the TypeScript source', () => {
     assert.match(r.stdout, /✔ no problems \(1 file checked, 1 model\)/);
   });
 
+  test('--jobs 2 (workers loading the source through tsx) prints what --jobs 1 prints', () => {
+    const one = run(BIN, ['check', 'examples', '--format', 'json', '-j1'], REPO);
+    const two = run(BIN, ['check', 'examples', '--format', 'json', '-j2'], REPO);
+    assert.equal(one.code, 1, one.stderr);
+    assert.deepEqual(two, one);
+  });
+
   test('a reader that closes the pipe early ends the run quietly (no EPIPE stack trace)', () => {
     const r = shell(`"${process.execPath}" "${BIN}" check examples --format json | head -c 1 > /dev/null; exit 0`, REPO);
     assertCleanStderr(r.stderr);
@@ -106,6 +113,35 @@ describe('bin/initlens.js with the esbuild bundle', () => {
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stdout, /symmetric-init/);
     assert.equal(r.stderr, '');
+  });
+
+  test('--jobs: the workers run the bundle itself; same output as one thread, also with unreadable files', () => {
+    const bin = path.join(packageRoot, 'bin', 'initlens.js');
+    const env = { INITLENS_FROM_SOURCE: '' };
+    const one = run(bin, ['check', 'examples', '--format', 'sarif', '-j1'], REPO, env);
+    assert.equal(one.code, 1, one.stderr);
+    assert.equal(one.stderr, '');
+    for (const jobs of [['-j2'], ['--jobs', 'auto'], ['-j', '5']]) {
+      assert.deepEqual(run(bin, ['check', 'examples', '--format', 'sarif', ...jobs], REPO, env), one, jobs.join(' '));
+    }
+    const root = tree({
+      'a.ts': CLEAN_TFJS,
+      'b.ts': ERROR_TFJS,
+      'c.ts': `${CLEAN_TFJS}\nexport const broken = (;\n`,
+      'd.ts': Buffer.from([0xff, 0xfe, 0x41]),
+      'e.py': 'import torch\nfrom torch import nn\nnet = nn.Sequential(nn.Linear(8, 8), nn.ReLU(), nn.Linear(8, 2))\n',
+    });
+    const a = run(bin, ['check', '.', 'missing.ts'], root, env);
+    const b = run(bin, ['check', '.', 'missing.ts', '--jobs', '2'], root, env);
+    assert.equal(a.code, 1);
+    assert.match(a.stderr, /^initlens: missing\.ts: no such file or folder\ninitlens: d\.ts: skipped: not valid UTF-8/);
+    assert.deepEqual(b, a);
+  });
+
+  test('a bad --jobs is one line and exit status 2', () => {
+    const bin = path.join(packageRoot, 'bin', 'initlens.js');
+    const r = run(bin, ['check', 'examples', '-j', '0'], REPO, { INITLENS_FROM_SOURCE: '' });
+    assert.deepEqual(r, { code: 2, stdout: '', stderr: "initlens: -j needs a number of threads from 1 to 256, or auto (got '0')\n" });
   });
 
   test('node dist/cli.js runs itself when it is the entry point', () => {
