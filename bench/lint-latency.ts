@@ -11,21 +11,9 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ts } from 'ts-morph';
 import { checkText, createCheckSession } from '../src/engine/check';
+import { mulberry32 as rng } from '../test/helpers/rng';
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
-function time(fn: () => void, runs: number): number {
-  const samples: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    fn();
-    samples.push(performance.now() - t0);
-  }
-  return median(samples);
-}
+import { median, quantile, time } from './stats';
 
 /** A realistic tfjs file: several models of dense/conv/bn/dropout layers with mixed initializers, plus plain code. */
 export function generateModelFile(targetLines: number): string {
@@ -72,22 +60,6 @@ function bench(name: string, text: string, runs: number) {
   };
 }
 
-function quantile(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(p * s.length))];
-}
-
-/** A seeded PRNG (mulberry32), so that every run makes the same edits. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Re-check after a one-character edit, as the editor does on each keystroke: at seeded random places of a

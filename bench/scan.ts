@@ -31,6 +31,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { generateModelFile } from './lint-latency';
+import { mulberry32 as rng } from '../test/helpers/rng';
 
 const REPO = path.resolve(__dirname, '..');
 const CLI_BUNDLE = path.join(REPO, 'dist', 'cli.js');
@@ -41,17 +42,6 @@ export const SCAN_FILES = 2000;
 // ---------------------------------------------------------------------------------------------------------------
 // The generated repository.
 
-/** mulberry32: a small seeded generator, so that the repository is the same on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Rand = () => number;
 const pick = <T>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];

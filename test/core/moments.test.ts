@@ -19,6 +19,7 @@ import {
   truncatedNormalVariance,
 } from '../../src/core/moments';
 import { activationSpec, erfc, normalCdf, normalPdf, SELU_ALPHA, SELU_LAMBDA } from '../../src/core/activations';
+import { mulberry32 } from '../helpers/rng';
 
 function close(actual: number | undefined, expected: number, rel: number, abs = 0, msg = ''): void {
   assert.ok(actual !== undefined && Number.isFinite(actual), `${msg}: got ${actual}`);
@@ -390,17 +391,6 @@ describe('reference §4.3 table: E[f(√q z)²]/q, to 5 decimals', () => {
 
 // ---------------------------------------------------------------------------------------------------------------
 
-/** mulberry32: a tiny seeded 32-bit PRNG (public domain, Tommy Ettinger). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Box–Muller standard normals. */
 function gaussians(n: number, seed: number): Float64Array {

@@ -5,6 +5,8 @@ import type { TextEdit } from '../../src/core/findings';
 import type { FileReport } from '../../src/core/report';
 import { checkText, isCheckable } from '../../src/engine/check';
 import { analyzerFor } from '../../src/engine/languages';
+import { mulberry32 as rng } from '../helpers/rng';
+export { rng };
 
 export const ROOT = join(__dirname, '..', '..');
 
@@ -48,17 +50,6 @@ export function check(text: string, name: string): FileReport {
   return checkText(text, name);
 }
 
-/** A small seeded PRNG (mulberry32) for reproducible mutations. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Random token-level edits: delete, duplicate or swap tokens (split on word boundaries and punctuation). */
 export function mutate(text: string, random: () => number, edits: number): string {

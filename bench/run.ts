@@ -1,0 +1,217 @@
+/**
+ * `npm run bench`: every benchmark of issue 6 in one run on this machine, each part in a fresh process (bench/part.ts)
+ * one after the other, then bench/results.json (all figures) and bench/RESULTS.md (the table the README shows, with
+ * each target met or missed). A benchmark, not a test: it asserts nothing, and a part that cannot run (no PyTorch,
+ * no code-server yet) is reported as such while the others go on.
+ *
+ *   npm run bench                    all parts
+ *   npm run bench -- lint python     only these parts (names below)
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import path from 'node:path';
+
+const ROOT = path.join(__dirname, '..');
+
+interface Part {
+  name: string;
+  what: string;
+  /** Module and exported function run by bench/part.ts, or a command line writing JSON to the file given as $OUT. */
+  module?: string;
+  fn?: string;
+  command?: (out: string) => string[];
+}
+
+const PARTS: Part[] = [
+  { name: 'lint', what: 'TypeScript lint latency vs the parser floor, and re-check after an edit', module: 'bench/lint-latency.ts', fn: 'runLintLatency' },
+  { name: 'python', what: 'Python lint latency vs the parser floor, and re-check after an edit', module: 'bench/python-latency.ts', fn: 'runPythonLatency' },
+  { name: 'scan', what: 'workspace scan: 2,000 files, 1 and 2 worker threads, against ESLint', module: 'bench/scan.ts', fn: 'runScanBench' },
+  { name: 'forward', what: 'preview forward/backward pass: tfjs WASM and CPU against PyTorch CPU and the matmul peak', module: 'bench/forward.ts', fn: 'runForwardBench' },
+  {
+    name: 'firstChart',
+    what: 'time to first chart in the webview (headless Chromium), examples and two large models',
+    command: (out) => ['--import', 'tsx', 'webview/bench.ts', '--backends', 'wasm,webgl', '--out', out],
+  },
+  { name: 'editor', what: 'the extension in code-server: activation, event-loop blocks while editing, host memory', module: 'bench/editor-latency.ts', fn: 'runEditorBench' },
+  { name: 'bundles', what: 'bundle sizes (extension, engine, worker, web, webview, vsix)', module: 'bench/run.ts', fn: 'bundleSizes' },
+];
+
+/** Sizes of what ships: built in production mode and packaged first. */
+export function bundleSizes(): Record<string, number> {
+  const run = (cmd: string, args: string[]) => {
+    const r = spawnSync(cmd, args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr.slice(-500)}`);
+  };
+  run('npm', ['run', 'package']);
+  const size = (p: string) => (existsSync(path.join(ROOT, p)) ? statSync(path.join(ROOT, p)).size : NaN);
+  return {
+    'dist/extension.js': size('dist/extension.js'),
+    'dist/engine.js': size('dist/engine.js'),
+    'dist/checkWorker.js': size('dist/checkWorker.js'),
+    'dist/web/extension.js': size('dist/web/extension.js'),
+    'dist/webview/main.js': size('dist/webview/main.js'),
+    'dist/cli.js': size('dist/cli.js'),
+    'initlens.vsix': size('initlens.vsix'),
+  };
+}
+
+interface Outcome {
+  ok: boolean;
+  seconds: number;
+  result?: unknown;
+  error?: string;
+}
+
+function runPart(part: Part, dir: string): Outcome {
+  const out = path.join(dir, `${part.name}.json`);
+  const args = part.command ? part.command(out) : ['--import', 'tsx', 'bench/part.ts', part.module!, part.fn!, out];
+  const t0 = Date.now();
+  const r = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'inherit', 'pipe'], maxBuffer: 64 << 20 });
+  const seconds = (Date.now() - t0) / 1000;
+  if (r.status !== 0 || !existsSync(out)) {
+    const lines = (r.stderr || r.error?.message || '').trim().split('\n');
+    return { ok: false, seconds, error: lines.slice(-3).join(' | ').slice(0, 600) || `exit status ${r.status}` };
+  }
+  return { ok: true, seconds, result: JSON.parse(readFileSync(out, 'utf8')) };
+}
+
+// -------------------------------------------------------------------------------------------------------------
+// Targets (issue 6): each reads the figures it needs; a figure that is missing is "not measured", never a pass.
+
+export interface TargetRow {
+  target: string;
+  value: string;
+  met: boolean | undefined;
+}
+
+type Results = Record<string, unknown>;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Any = any;
+
+function fmt(v: number, digits = 3): string {
+  return Number.isFinite(v) ? String(Number(v.toPrecision(digits))) : '–';
+}
+
+export function targets(results: Results): TargetRow[] {
+  const rows: TargetRow[] = [];
+  const add = (target: string, f: () => { value: string; met: boolean } | undefined) => {
+    try {
+      const r = f();
+      rows.push(r ? { target, ...r } : { target, value: 'not measured', met: undefined });
+    } catch {
+      rows.push({ target, value: 'not measured', met: undefined });
+    }
+  };
+  const lint = results.lint as Any;
+  add('TypeScript full check ≤ 1.5× the bare parse (1,000 lines)', () => {
+    const r = lint.rows.find((x: Any) => x.name === 'generated 1000 lines');
+    return { value: `${fmt(r.ratio)}× (${fmt(r.checkMs)} ms vs ${fmt(r.parseMs)} ms)`, met: r.ratio <= 1.5 };
+  });
+  add('TypeScript check grows linearly (ms per line, 1,000 → 10,000 lines)', () => {
+    const a = lint.rows.find((x: Any) => x.name === 'generated 1000 lines');
+    const b = lint.rows.find((x: Any) => x.name === 'generated 10000 lines');
+    const per = (x: Any) => (x.checkMs / x.lines) * 1000;
+    const growth = per(b) / per(a);
+    return { value: `${fmt(per(a))} → ${fmt(per(b))} µs/line (×${fmt(growth, 2)})`, met: growth <= 1.5 };
+  });
+  add('TypeScript re-check after a one-character edit ≤ 10 ms p95 (1,000 lines)', () => {
+    const s = lint.recheck.session;
+    return { value: `p95 ${fmt(s.p95Ms)} ms, median ${fmt(s.medianMs)} ms (full check median ${fmt(lint.recheck.full.medianMs)} ms)`, met: s.p95Ms <= 10 };
+  });
+  const py = results.python as Any;
+  add('Python full check ≤ 1.5× the bare parse (2,000 lines)', () => {
+    const r = py.full ?? py;
+    return { value: `${fmt(r.checkMs / r.parseMs)}× (${fmt(r.checkMs)} ms vs ${fmt(r.parseMs)} ms)`, met: r.checkMs / r.parseMs <= 1.5 };
+  });
+  add('Python re-check after a one-character edit ≤ 10 ms p95 (1,000 lines)', () => {
+    const s = py.recheck.session ?? py.recheck.incremental;
+    return { value: `p95 ${fmt(s.p95Ms)} ms, median ${fmt(s.medianMs)} ms`, met: s.p95Ms <= 10 };
+  });
+  const fwd = results.forward as Any;
+  add('Preview forward pass on WASM within 3× of PyTorch CPU', () => {
+    const ratios: number[] = fwd.workloads.map((w: Any) => w.wasmVsTorch ?? w.ratioWasmTorch).filter((x: unknown) => typeof x === 'number');
+    if (!ratios.length) return undefined;
+    const worst = Math.max(...ratios);
+    return { value: `worst ${fmt(worst)}× (${ratios.map((r) => fmt(r, 2)).join(', ')})`, met: worst <= 3 };
+  });
+  const fc = results.firstChart as Any;
+  add('First chart of an example under 1 s (WASM, headless Chromium)', () => {
+    const ex = fc.results.filter((r: Any) => r.backend === 'wasm' && /\.(ts|js)$/.test(r.model) && typeof r.firstChartMs === 'number');
+    if (!ex.length) return undefined;
+    const slow = ex.filter((r: Any) => r.firstChartMs >= 1000);
+    const worst = ex.reduce((a: Any, b: Any) => (b.firstChartMs > a.firstChartMs ? b : a));
+    return { value: `${ex.length - slow.length}/${ex.length} under 1 s; slowest ${worst.model} ${fmt(worst.firstChartMs)} ms`, met: slow.length === 0 };
+  });
+  const ed = results.editor as Any;
+  add('Extension activation under 50 ms', () => {
+    const ms = ed.activationMs ?? ed.activation?.ms;
+    return typeof ms === 'number' ? { value: `${fmt(ms)} ms`, met: ms < 50 } : undefined;
+  });
+  add('Longest extension-host event-loop block < 50 ms while editing a 10,000-line file', () => {
+    const ms = ed.eventLoop?.worker?.maxMs ?? ed.eventLoop?.maxMs;
+    return typeof ms === 'number' ? { value: `${fmt(ms)} ms`, met: ms < 50 } : undefined;
+  });
+  const b = results.bundles as Any;
+  add('vsix under 10 MB', () => ({ value: `${fmt(b['initlens.vsix'] / 1e6)} MB`, met: b['initlens.vsix'] < 10e6 }));
+  return rows;
+}
+
+export function markdown(machine: Record<string, unknown>, rows: TargetRow[], parts: Record<string, Outcome>): string {
+  const lines = [
+    `Measured ${String(machine.date).slice(0, 10)} on ${machine.cpu} (${machine.cores} cores, ${machine.memoryGiB} GiB), Node ${machine.node}; shared machine, load average at start ${machine.loadAverage}.`,
+    '',
+    '| target | measured | |',
+    '|---|---|---|',
+    ...rows.map((r) => `| ${r.target} | ${r.value} | ${r.met === undefined ? '–' : r.met ? 'met' : '**missed**'} |`),
+    '',
+    `Parts: ${Object.entries(parts)
+      .map(([n, o]) => `${n} ${o.ok ? `${Math.round(o.seconds)} s` : `failed (${o.error})`}`)
+      .join(' · ')}.`,
+    '',
+  ];
+  return lines.join('\n');
+}
+
+function main(): void {
+  const only = process.argv.slice(2);
+  const dir = mkdtempSync(path.join(tmpdir(), 'initlens-bench-'));
+  const machine = {
+    date: new Date().toISOString(),
+    cpu: cpus()[0]?.model,
+    cores: cpus().length,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    loadAverage: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '),
+  };
+  const previous = existsSync(path.join(ROOT, 'bench', 'results.json')) ? (JSON.parse(readFileSync(path.join(ROOT, 'bench', 'results.json'), 'utf8')) as Any) : undefined;
+  const parts: Record<string, Outcome> = {};
+  const results: Results = {};
+  try {
+    for (const part of PARTS) {
+      if (only.length && !only.includes(part.name)) {
+        // Keep the figures of parts not run this time (said in the table by their own date).
+        if (previous?.results?.[part.name]) {
+          results[part.name] = previous.results[part.name];
+          parts[part.name] = { ...previous.parts[part.name], result: undefined };
+        }
+        continue;
+      }
+      console.log(`\n== ${part.name}: ${part.what}`);
+      const o = runPart(part, dir);
+      parts[part.name] = { ok: o.ok, seconds: o.seconds, error: o.error };
+      if (o.ok) results[part.name] = o.result;
+      else console.log(`   ${part.name} did not run: ${o.error}`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const rows = targets(results);
+  writeFileSync(path.join(ROOT, 'bench', 'results.json'), `${JSON.stringify({ machine, parts, targets: rows, results }, null, 2)}\n`);
+  const md = markdown(machine, rows, parts);
+  writeFileSync(path.join(ROOT, 'bench', 'RESULTS.md'), md);
+  console.log(`\n${md}`);
+  console.log('wrote bench/results.json and bench/RESULTS.md');
+}
+
+if (require.main === module) main();
