@@ -2,7 +2,7 @@
 import type { FixIntent, TextEdit } from '../core/findings';
 import type { AnalysisResult, Model } from '../core/model';
 import { analyzeTfjs, createTfjsSession, looksLikeTfjs, tfjsFixEdits } from '../analyzers/tfjs';
-import { analyzePython, looksLikePython, pythonFixEdits } from '../analyzers/python';
+import { analyzePython, createPythonSession, looksLikePython, pythonFixEdits } from '../analyzers/python';
 
 export interface LanguageAnalyzer {
   id: string;
@@ -39,6 +39,7 @@ export const PYTHON_ANALYZER: LanguageAnalyzer = {
   mayContainModels: looksLikePython,
   analyze: analyzePython,
   fixEdits: pythonFixEdits,
+  createSession: createPythonSession,
 };
 
 export const ANALYZERS: readonly LanguageAnalyzer[] = [TFJS_ANALYZER, PYTHON_ANALYZER];

@@ -5,7 +5,7 @@
 import type { AnalysisResult, Model } from '../../core/model';
 import { type InternalModel, buildModels } from './build';
 import { Interp } from './interp';
-import { parsePython, syntaxErrors } from './syntax';
+import { type Parsed, hasErrorNodes, parsePython, syntaxErrors } from './syntax';
 import type { Tree } from '@lezer/common';
 
 export interface Internal {
@@ -27,10 +27,18 @@ export function looksLikePython(text: string): boolean {
   return /^[ \t]*(?:import|from)[ \t]+(?:torch|tensorflow|keras|tf_keras)\b/m.test(text);
 }
 
-export function analyzeInternal(text: string, fileName: string): Internal {
-  const tree = parsePython(text, fileName);
+/**
+ * Parses and analyzes `text`. With `previous` (the last parsed version of the same document) the parse is
+ * incremental; the result is the same.
+ */
+export function analyzeInternal(text: string, previous?: Parsed): Internal {
+  return analyzeTree(text, parsePython(text, previous));
+}
+
+function analyzeTree(text: string, tree: Tree): Internal {
   const problems: AnalysisResult['problems'] = [];
-  const errs = syntaxErrors(tree, 10, text);
+  // (hasErrorNodes is remembered per tree: after an incremental re-parse it is known, and a clean tree is not walked again.)
+  const errs = hasErrorNodes(tree) ? syntaxErrors(tree, 10, text) : { spans: [], count: 0 };
   if (errs.count) {
     const first = errs.spans[0];
     problems.push({
@@ -48,13 +56,25 @@ export function analyzeInternal(text: string, fileName: string): Internal {
   return internal;
 }
 
-/** Describes every PyTorch and Keras model built in `text`. Never throws: a failure becomes a `problems` entry. */
+/**
+ * Describes every PyTorch and Keras model built in `text`. Never throws: a failure becomes a `problems` entry.
+ * Stateless (a full parse each time); a document edited over time is re-analyzed faster by a session
+ * (incremental.ts), with the same result.
+ */
 export function analyzePython(text: string, fileName: string): AnalysisResult {
+  void fileName;
+  return analyzeWith(text, undefined).result;
+}
+
+/** The analysis of `text` (incremental from `previous` when given), and what it parsed, when it parsed. */
+export function analyzeWith(text: string, previous: Parsed | undefined): { result: AnalysisResult; parsed?: Parsed } {
+  let parsed: Parsed | undefined;
   try {
-    if (!looksLikePython(text)) return { models: [], problems: [] };
-    return analyzeInternal(text, fileName).result;
+    if (!looksLikePython(text)) return { result: { models: [], problems: [] } };
+    parsed = { text, tree: parsePython(text, previous) };
+    return { result: analyzeTree(text, parsed.tree).result, parsed };
   } catch (e) {
     const what = e instanceof RangeError ? 'the code nests too deeply' : e instanceof Error ? e.message : String(e);
-    return { models: [], problems: [{ message: `The Python analysis failed (${what}).` }] };
+    return { result: { models: [], problems: [{ message: `The Python analysis failed (${what}).` }] }, parsed };
   }
 }

@@ -252,11 +252,18 @@ export function buildModels(ip: Interp): InternalModel[] {
   }
   markShared(out);
   // The same construction run twice with the same result (a builder called twice) is one model.
-  const seen = new Set<string>();
+  // (Signatures are compared only among models with the same span and layer count: they can be equal only then.)
+  const seen = new Map<string, { im: InternalModel; sig?: string }[]>();
   const deduped = out.filter((im) => {
+    const cheap = `${im.model.span.start}:${im.model.span.end}:${im.model.layers.length}`;
+    const group = seen.get(cheap);
+    if (!group) {
+      seen.set(cheap, [{ im }]);
+      return true;
+    }
     const s = signature(im.model);
-    if (seen.has(s)) return false;
-    seen.add(s);
+    for (const g of group) if ((g.sig ??= signature(g.im.model)) === s) return false;
+    group.push({ im, sig: s });
     return true;
   });
   // Unique names: the same class instantiated several times keeps its line.

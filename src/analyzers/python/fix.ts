@@ -58,12 +58,72 @@ function activationFamilyAfter(m: Model, i: number): string {
 
 function locate(text: string, model: Model): { internal: Internal; im: InternalModel } | undefined {
   const cached = internalFor(model);
-  const internal = cached && cached.text === text ? cached : analyzeInternal(text, '__initlens_fix__.py');
+  const internal = cached && cached.text === text ? cached : analyzeInternal(text);
   const im =
     internal.models.find((m) => sameSpan(m.model.span, model.span) && m.model.name === model.name) ??
     internal.models.find((m) => sameSpan(m.model.span, model.span));
   if (!im || im.model.layers.length !== model.layers.length) return undefined;
   return { internal, im };
+}
+
+type LayerRefs = [InternalModel, number][];
+
+/** The layers of a file by the start of a span of theirs (`Fixer.agrees` then compares the whole span). */
+interface SpanIndex {
+  /** By the property span of the slot's initializer (a shared variable's use). */
+  property: Map<number, LayerRefs>;
+  /** By the span of the slot's initializer. */
+  init: Map<number, LayerRefs>;
+  /** By the layer's span, for a default initializer. */
+  defaults: Map<number, LayerRefs>;
+}
+
+function addTo(index: Map<number, LayerRefs>, span: Span | undefined, entry: [InternalModel, number]): void {
+  if (!span) return;
+  const list = index.get(span.start);
+  if (list) list.push(entry);
+  else index.set(span.start, [entry]);
+}
+
+const SLOT_INDEX = new WeakMap<Internal, Map<WeightSlot, SpanIndex>>();
+
+/**
+ * Every layer of the file by the spans `Fixer.agrees` compares for a slot. Built once per analysis and slot: a
+ * file's fixes are asked one finding after another.
+ */
+function slotIndex(internal: Internal, slot: WeightSlot): SpanIndex {
+  let bySlot = SLOT_INDEX.get(internal);
+  if (!bySlot) SLOT_INDEX.set(internal, (bySlot = new Map()));
+  let index = bySlot.get(slot);
+  if (index) return index;
+  index = { property: new Map(), init: new Map(), defaults: new Map() };
+  for (const other of internal.models) {
+    const layers = other.model.layers;
+    for (let i = 0; i < layers.length; i++) {
+      const r = slotRef(layers[i], slot);
+      if (!r) continue;
+      addTo(index.property, r.propertySpan, [other, i]);
+      addTo(index.init, r.span, [other, i]);
+      if (r.form === 'default') addTo(index.defaults, layers[i].span, [other, i]);
+    }
+  }
+  bySlot.set(slot, index);
+  return index;
+}
+
+const LAYER_INDEX = new WeakMap<Internal, Map<number, LayerRefs>>();
+
+/** Every layer of the file by the start of its span, built once per analysis. */
+function layerIndex(internal: Internal): Map<number, LayerRefs> {
+  let index = LAYER_INDEX.get(internal);
+  if (index) return index;
+  index = new Map();
+  for (const other of internal.models) {
+    const layers = other.model.layers;
+    for (let i = 0; i < layers.length; i++) addTo(index, layers[i].span, [other, i]);
+  }
+  LAYER_INDEX.set(internal, index);
+  return index;
 }
 
 /** The innermost node covering exactly `span` (or, with `name`, the first such node of that type). */
@@ -145,22 +205,23 @@ class Fixer {
       const l = m.layers[i];
       return JSON.stringify([l.kind, activationFamilyAfter(m, i), to === ref.id ? l.inFeatures : null]);
     };
-    const mine = sig(this.im.model, this.index);
-    for (const other of this.internal.models) {
-      for (let i = 0; i < other.model.layers.length; i++) {
-        if (other === this.im && i === this.index) continue;
-        const l = other.model.layers[i];
-        const r = slotRef(l, slot);
-        // The text the edit changes: the use of a shared variable, the layer's call for a default, else the initializer.
-        const shared = ref.sharedVariable
-          ? !!r && sameSpan(r.propertySpan, ref.propertySpan)
-          : ref.form === 'default'
-            ? other.nodes[i].rec !== undefined && other.nodes[i].rec !== this.rec && sameSpan(l.span, this.layer.span) && r?.form === 'default'
-            : !!r && sameSpan(r.span, ref.span) && r.span !== undefined;
-        const sameRecOtherSub = other.nodes[i].rec === this.rec && (other.nodes[i].sub ?? 0) !== this.sub;
-        if (!shared || sameRecOtherSub) continue;
-        if (sig(other.model, i) !== mine) return false;
-      }
+    let mine: string | undefined;
+    // The text the edit changes: the use of a shared variable, the layer's call for a default, else the
+    // initializer. Only the layers indexed under the same span start can share it (see slotIndex).
+    const index = slotIndex(this.internal, slot);
+    const [byStart, span] = ref.sharedVariable ? [index.property, ref.propertySpan] : ref.form === 'default' ? [index.defaults, this.layer.span] : [index.init, ref.span];
+    for (const [other, i] of (span && byStart.get(span.start)) || []) {
+      if (other === this.im && i === this.index) continue;
+      const l = other.model.layers[i];
+      const r = slotRef(l, slot);
+      const shared = ref.sharedVariable
+        ? !!r && sameSpan(r.propertySpan, ref.propertySpan)
+        : ref.form === 'default'
+          ? other.nodes[i].rec !== undefined && other.nodes[i].rec !== this.rec && sameSpan(l.span, this.layer.span) && r?.form === 'default'
+          : !!r && sameSpan(r.span, ref.span) && r.span !== undefined;
+      const sameRecOtherSub = other.nodes[i].rec === this.rec && (other.nodes[i].sub ?? 0) !== this.sub;
+      if (!shared || sameRecOtherSub) continue;
+      if (sig(other.model, i) !== (mine ??= sig(this.im.model, this.index))) return false;
     }
     return true;
   }
@@ -371,12 +432,10 @@ class Fixer {
 
   /** The layer's constructor call is not shared with layers in another situation (a loop building several). */
   private agreesOnCall(): boolean {
-    for (const other of this.internal.models) {
-      for (let i = 0; i < other.model.layers.length; i++) {
-        const r = other.nodes[i].rec;
-        if (!r || r === this.rec || !sameSpan(other.model.layers[i].span, this.layer.span)) continue;
-        if (other.model.layers[i].kind !== this.layer.kind) return false;
-      }
+    for (const [other, i] of layerIndex(this.internal).get(this.layer.span.start) ?? []) {
+      const r = other.nodes[i].rec;
+      if (!r || r === this.rec || !sameSpan(other.model.layers[i].span, this.layer.span)) continue;
+      if (other.model.layers[i].kind !== this.layer.kind) return false;
     }
     return true;
   }
@@ -503,31 +562,9 @@ class Fixer {
   }
 }
 
-const QUOTES = new WeakMap<Internal, string>();
-
-/** The quote the file uses most for one-line strings (double when undecided); computed once per analysis. */
+/** The quote the file uses most for one-line strings (double when undecided), as the interpreter counted them. */
 function quoteStyle(internal: Internal): string {
-  const hit = QUOTES.get(internal);
-  if (hit) return hit;
-  const q = countQuotes(internal);
-  QUOTES.set(internal, q);
-  return q;
-}
-
-function countQuotes(internal: Internal): string {
-  let single = 0;
-  let double = 0;
-  const cur = internal.tree.cursor();
-  let guard = 0;
-  do {
-    if (++guard > 200_000) break;
-    if (cur.name === 'String') {
-      const raw = internal.text.slice(cur.from, Math.min(cur.to, cur.from + 4)).replace(/^[rRbBuUfF]+/, '');
-      if (raw.startsWith("'''") || raw.startsWith('"""')) continue;
-      if (raw.startsWith("'")) single++;
-      else if (raw.startsWith('"')) double++;
-    }
-  } while (cur.next());
+  const { single, double } = internal.interp.quotes;
   return single > double ? "'" : '"';
 }
 

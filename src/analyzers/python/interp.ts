@@ -13,6 +13,8 @@ import type { InitializerRef, Span } from '../../core/model';
 import {
   type Arg,
   type Node,
+  type Param,
+  argListOf,
   exprKids,
   isToken,
   kids,
@@ -81,16 +83,24 @@ export type Completion = undefined | { t: 'return'; v: V } | { t: 'break' } | { 
 export interface CallArgs {
   pos: V[];
   posNodes: (Node | undefined)[];
-  kw: Map<string, V>;
-  kwNodes: Map<string, { name: Node; value: Node }>;
+  kw: ReadonlyMap<string, V>;
+  kwNodes: ReadonlyMap<string, { name: Node; value: Node }>;
   /** A `*x` or `**x` whose contents are unknown: absent parameters are unknown rather than defaulted. */
   unknownStar: boolean;
   /** The ArgList node. */
   node?: Node;
 }
 
-export function noArgs(): CallArgs {
-  return { pos: [], posNodes: [], kw: new Map(), kwNodes: new Map(), unknownStar: false };
+/** Shared by every call without keyword arguments (CallArgs maps are never changed once built). */
+const NO_KW: ReadonlyMap<string, never> = new Map<string, never>();
+
+export function noArgs(node?: Node): CallArgs {
+  return { pos: [], posNodes: [], kw: NO_KW, kwNodes: NO_KW, unknownStar: false, node };
+}
+
+/** Positional arguments only (values without source nodes). */
+export function posArgs(pos: V[]): CallArgs {
+  return { pos, posNodes: pos.map(() => undefined), kw: NO_KW, kwNodes: NO_KW, unknownStar: false, node: undefined };
 }
 
 /** A value of `params` by position or keyword (undefined when absent; unknown when absent after an unknown star). */
@@ -111,6 +121,16 @@ interface TrailEntry {
   old: unknown;
 }
 
+interface FnInfo {
+  def: Node;
+  params: Param[];
+  body: Node | undefined;
+  stmts: Node[];
+  generator: boolean;
+  /** The expression of a lambda. */
+  lambdaBody: Node | undefined;
+}
+
 interface Frame {
   fn: FnV;
   self?: V;
@@ -129,9 +149,6 @@ export interface Root {
   traced: boolean;
 }
 
-const CHILDREN_MAPS = new WeakSet<Map<string, unknown>>();
-const CHILDREN_OWNER = new WeakMap<Map<string, unknown>, ModV>();
-
 export class Interp {
   readonly problems: { message: string; span?: Span }[] = [];
   /** Notes that concern every model of the file (caps hit). */
@@ -147,6 +164,8 @@ export class Interp {
   readonly starImports: string[] = [];
   /** Names called (or referenced) anywhere in the file: classes and functions never called run stand-alone. */
   readonly calledNames = new Set<string>();
+  /** One-line string literals by their quote (the fixer writes strings in the file's style). */
+  readonly quotes = { single: 0, double: 0 };
   /** Nodes created, for the per-file cap and for trace bookkeeping. */
   nodeCount = 0;
   /** Nodes created during the current trace. */
@@ -166,6 +185,11 @@ export class Interp {
   private seq = { node: 0, rec: 0, mod: 0, cls: 0 };
   private lineStarts: number[] | undefined;
   private readonly topFunctions: FnV[] = [];
+  private readonly fnInfos = new Map<number, FnInfo>();
+  /** The module whose children map each map is (branch joins treat registrations specially). */
+  private readonly childrenOwner = new Map<Map<string, unknown>, ModV>();
+  /** Positions of `yield` directly in a function, by the function's start (collectCalledNames). */
+  private readonly yields = new Map<number, number[]>();
 
   constructor(
     readonly text: string,
@@ -221,20 +245,72 @@ export class Interp {
     this.problems.push({ message: `Part of the file was not analyzed (${what}).`, span: spanOf(node) });
   }
 
+  /**
+   * One walk over the file: the names it calls (and passes as arguments), where `yield` occurs directly in a
+   * function (not in a nested function, class or lambda), which makes it a generator, and the quotes of the
+   * one-line strings among its first 200,000 nodes.
+   */
   private collectCalledNames(script: Node): void {
-    const cur = script.cursor();
+    // Innermost enclosing function (its start), class or lambda (-1) of the current node.
+    const scopes: number[] = [];
     let guard = 0;
-    do {
+    const text = this.text;
+    const called = this.calledNames;
+    const yields = this.yields;
+    const cur = script.cursor();
+    // A hand-rolled walk (enter: descend; leave: pop the scopes closed): no callback per node.
+    for (;;) {
       if (++guard > 2_000_000) break;
-      if (cur.name === 'CallExpression') {
-        const callee = cur.node.firstChild;
-        if (callee?.name === 'VariableName') this.calledNames.add(textOf(this.text, callee));
-        else if (callee?.name === 'MemberExpression' && callee.lastChild?.name === 'PropertyName') this.calledNames.add(textOf(this.text, callee.lastChild));
-      } else if (cur.name === 'ArgList') {
-        // A function passed as an argument (self.apply(init_weights), map(f, xs)) is called by its receiver.
-        for (let c = cur.node.firstChild; c; c = c.nextSibling) if (c.name === 'VariableName') this.calledNames.add(textOf(this.text, c));
+      const type = cur.type;
+      let scope = false;
+      switch (type.name) {
+        case 'CallExpression': {
+          const callee = cur.node.firstChild;
+          if (callee?.name === 'VariableName') called.add(textOf(text, callee));
+          else if (callee?.name === 'MemberExpression' && callee.lastChild?.name === 'PropertyName') called.add(textOf(text, callee.lastChild));
+          break;
+        }
+        case 'ArgList':
+          // A function passed as an argument (self.apply(init_weights), map(f, xs)) is called by its receiver.
+          for (let c = cur.node.firstChild; c; c = c.nextSibling) if (c.name === 'VariableName') called.add(textOf(text, c));
+          break;
+        case 'FunctionDefinition':
+        case 'ClassDefinition':
+        case 'LambdaExpression':
+          scopes.push(type.name === 'FunctionDefinition' ? cur.from : -1);
+          scope = true;
+          break;
+        case 'String':
+          if (guard <= 200_000) {
+            const raw = text.slice(cur.from, Math.min(cur.to, cur.from + 4)).replace(/^[rRbBuUfF]+/, '');
+            if (!raw.startsWith("'''") && !raw.startsWith('"""')) {
+              if (raw.startsWith("'")) this.quotes.single++;
+              else if (raw.startsWith('"')) this.quotes.double++;
+            }
+          }
+          break;
+        case 'YieldStatement':
+        case 'YieldExpression':
+        case 'yield': {
+          const fn = scopes.length ? scopes[scopes.length - 1] : -1;
+          if (fn >= 0) {
+            let ys = yields.get(fn);
+            if (!ys) yields.set(fn, (ys = []));
+            ys.push(cur.from);
+          }
+          break;
+        }
       }
-    } while (cur.next());
+      if (cur.firstChild()) continue;
+      if (scope) scopes.pop();
+      // Up until a next sibling exists, leaving (and popping) the scopes passed on the way.
+      for (;;) {
+        if (cur.nextSibling()) break;
+        if (!cur.parent()) return;
+        const n = cur.type.name;
+        if (n === 'FunctionDefinition' || n === 'ClassDefinition' || n === 'LambdaExpression') scopes.pop();
+      }
+    }
   }
 
   /**
@@ -262,10 +338,19 @@ export class Interp {
     }
     // Classes: outermost (last defined) first, so that parts built by a model are not models of their own.
     const candidates = [...this.classes].reverse().filter((c) => c.module);
+    // The classes (and their bases) some module is an instance of, kept up to date as modules are created.
+    const used = new Set<V>();
+    let scanned = 0;
+    const isUsed = (cls: ClassV): boolean => {
+      for (; scanned < this.mods.length; scanned++) {
+        const c = this.mods[scanned].cls;
+        if (c) this.addAncestors(c, used);
+      }
+      return used.has(cls);
+    };
     for (const pass of [0, 1]) {
       for (const cls of candidates) {
-        const used = this.mods.some((m) => m.cls === cls || (m.cls && this.inherits(m.cls, cls)));
-        if (used) continue;
+        if (isUsed(cls)) continue;
         if (pass === 0 && this.calledNames.has(cls.name)) continue;
         budget(() => {
           const m = this.instantiate(cls, noArgs(), cls.node);
@@ -278,6 +363,23 @@ export class Interp {
   private nameReturned(v: V, name: string): void {
     if (v.k === 'mod' && !v.name) v.name = name;
     if (v.k === 'list') for (const x of v.items) if (x.k === 'mod' && !x.name) x.name = name;
+  }
+
+  /** `cls` and every class `inherits(cls, ·)` is true of, into `out`. */
+  private addAncestors(cls: ClassV, out: Set<V>): void {
+    out.add(cls);
+    const seen = new Set<V>();
+    let level: V[] = cls.bases;
+    for (let depth = 0; depth <= 20 && level.length; depth++) {
+      const next: V[] = [];
+      for (const b of level) {
+        if (seen.has(b)) continue;
+        seen.add(b);
+        out.add(b);
+        if (b.k === 'class') next.push(...b.bases);
+      }
+      level = next;
+    }
   }
 
   inherits(cls: ClassV, base: ClassV, depth = 0): boolean {
@@ -322,7 +424,7 @@ export class Interp {
     if (m.type === 'seq' || m.type === 'kseq') {
       const input = m.type === 'kseq' ? keras.sequentialInput(this, m, at) : this.newInput(at, {});
       root.inputs = [input];
-      const out = this.callModule(m, { ...noArgs(), pos: [{ k: 'tensor', node: input }], posNodes: [undefined] }, at);
+      const out = this.callModule(m, posArgs([{ k: 'tensor', node: input }]), at);
       root.outputs = this.tensorsOf(out);
       return;
     }
@@ -332,7 +434,7 @@ export class Interp {
       if (m.fw === 'pytorch' && m.children.size) this.note(`${m.cls?.name ?? 'the module'} has no forward(): its layers are not connected`);
       return;
     }
-    const params = splitParams(this.text, kids(method.def).find((c) => c.name === 'ParamList')).filter((p) => p.kind === 'normal');
+    const params = this.fnInfo(method.def).params.filter((p) => p.kind === 'normal');
     const args = noArgs();
     const shape: Shape = m.fw === 'keras' && m.buildShape ? { dims: m.buildShape.slice(1), feat: m.buildShape[m.buildShape.length - 1] } : {};
     for (const p of params.slice(method.staticmethod ? 0 : 1)) {
@@ -424,9 +526,8 @@ export class Interp {
 
   newMod(type: ModV['type'], fw: 'pytorch' | 'keras', call: Node | undefined, rec?: LayerRec): ModV {
     const children = new Map<string, ModV>();
-    CHILDREN_MAPS.add(children);
     const m: ModV = { k: 'mod', id: this.seq.mod++, type, fw, children, attrs: new Map(), nested: this.constructing > 0, adopted: false };
-    CHILDREN_OWNER.set(children as Map<string, unknown>, m);
+    this.childrenOwner.set(children, m);
     if (call) m.call = call;
     if (rec) m.rec = rec;
     this.mods.push(m);
@@ -519,11 +620,11 @@ export class Interp {
         const vals = finals.map((f) => f.get(c)?.get(key) ?? o);
         if (vals.every((x) => !x.had)) continue;
         if (vals.some((x) => !x.had)) {
-          if (c instanceof Map && CHILDREN_MAPS.has(c)) {
-            // Registered in some branches only. A container keeps it as a representative of children it cannot
-            // count; a user module leaves it out (its attribute is then unknown).
-            const owner = CHILDREN_OWNER.get(c);
-            if (owner && owner.type !== 'user') {
+          const owner = c instanceof Map ? this.childrenOwner.get(c) : undefined;
+          if (owner) {
+            // Registered in some branches only (a module's children map). A container keeps it as a
+            // representative of children it cannot count; a user module leaves it out (its attribute is then unknown).
+            if (owner.type !== 'user') {
               this.put(c, key, vals.find((x) => x.had)!.v);
               this.put(owner.attrs as Map<string, unknown>, '__unknownChildren__', TRUE);
             }
@@ -598,7 +699,8 @@ export class Interp {
   private execInner(s: Node, scope: Scope): Completion {
     switch (s.name) {
       case 'ExpressionStatement': {
-        const e = exprKids(s)[0];
+        let e = s.firstChild;
+        while (e && isToken(e)) e = e.nextSibling;
         if (e) this.eval(e, scope);
         return undefined;
       }
@@ -679,9 +781,8 @@ export class Interp {
   }
 
   private execAssign(s: Node, scope: Scope): void {
-    const cs = kids(s);
     const groups: Node[][] = [[]];
-    for (const c of cs) {
+    for (let c = s.firstChild; c; c = c.nextSibling) {
       if (c.name === 'AssignOp') groups.push([]);
       else if (c.name === 'TypeDef' || c.name === ',' || c.name === 'Comment' || c.type.isError) continue;
       else groups[groups.length - 1].push(c);
@@ -1131,8 +1232,8 @@ export class Interp {
       return UNKNOWN;
     }
     const scope = new Scope(fn.closure, 'function');
-    const paramList = kids(fn.def).find((c) => c.name === 'ParamList');
-    const params = splitParams(this.text, paramList);
+    const info = this.fnInfo(fn.def);
+    const params = info.params;
     const pos = self !== undefined ? [self, ...args.pos] : args.pos;
     const kw = new Map(args.kw);
     let pi = 0;
@@ -1163,14 +1264,12 @@ export class Interp {
     this.frames.push(frame);
     try {
       if (fn.lambda) {
-        const body = kids(fn.def).filter((c) => !isToken(c) && c.name !== 'ParamList');
-        const e = body[body.length - 1];
+        const e = info.lambdaBody;
         return e ? this.eval(e, scope) : UNKNOWN;
       }
-      const body = kids(fn.def).find((c) => c.name === 'Body');
-      if (!body) return UNKNOWN;
-      if (isGenerator(body)) return { k: 'list', items: [UNKNOWN], tuple: false, anyLen: true };
-      const c = this.execBlock(statements(body), scope);
+      if (!info.body) return UNKNOWN;
+      if (info.generator) return { k: 'list', items: [UNKNOWN], tuple: false, anyLen: true };
+      const c = this.execBlock(info.stmts, scope);
       const v = c?.t === 'return' ? c.v : c?.t === 'raise' && frame.pendingReturns.length ? undefined : NONE;
       const all = v ? [v, ...frame.pendingReturns] : frame.pendingReturns;
       if (!all.length) return UNKNOWN;
@@ -1178,6 +1277,32 @@ export class Interp {
     } finally {
       this.frames.pop();
     }
+  }
+
+  /** What a call of a function needs from its definition's syntax, read once per definition. */
+  private fnInfo(def: Node): FnInfo {
+    const key = def.from * 4 + (def.name === 'LambdaExpression' ? 1 : 0);
+    let info = this.fnInfos.get(key);
+    if (info && info.def.to === def.to) return info;
+    const cs = kids(def);
+    const body = cs.find((c) => c.name === 'Body');
+    const lambdaParts = def.name === 'LambdaExpression' ? cs.filter((c) => !isToken(c) && c.name !== 'ParamList') : undefined;
+    info = {
+      def,
+      params: splitParams(this.text, cs.find((c) => c.name === 'ParamList')),
+      body,
+      stmts: body ? statements(body) : [],
+      generator: body ? this.isGenerator(def, body) : false,
+      lambdaBody: lambdaParts?.[lambdaParts.length - 1],
+    };
+    this.fnInfos.set(key, info);
+    return info;
+  }
+
+  /** A function with `yield` in its body (found by collectCalledNames; nested functions, classes and lambdas excluded). */
+  private isGenerator(def: Node, body: Node): boolean {
+    const ys = this.yields.get(def.from);
+    return !!ys && ys.some((y) => y >= body.from && y < body.to);
   }
 
   instantiate(cls: ClassV, args: CallArgs, at: Node): V {
@@ -1548,7 +1673,7 @@ export class Interp {
       case 'map': {
         const items = args.pos[1] ? this.iterate(args.pos[1], at) : undefined;
         if (!a || !items || items.length > LIMITS.loopIterations) return { k: 'list', items: [UNKNOWN], tuple: false, anyLen: true };
-        return list(items.map((x) => this.callValue(a, { ...noArgs(), pos: [x], posNodes: [undefined] }, at)));
+        return list(items.map((x) => this.callValue(a, posArgs([x]), at)));
       }
       case 'type':
         return a ? this.typeOf(a) : UNKNOWN;
@@ -1906,15 +2031,18 @@ export class Interp {
   }
 
   private evalMember(n: Node, scope: Scope): V {
-    const cs = kids(n);
-    const obj = cs[0];
+    const obj = n.firstChild;
     if (!obj) return UNKNOWN;
-    const ov = this.eval(obj, scope);
-    if (cs[1]?.name === '.') {
-      const prop = cs[2];
+    const op = obj.nextSibling;
+    if (op?.name === '.') {
+      // obj.name: the common case, without the list of children.
+      const ov = this.eval(obj, scope);
+      const prop = op.nextSibling;
       if (!prop || prop.name !== 'PropertyName') return UNKNOWN;
       return this.getAttr(ov, textOf(this.text, prop), n);
     }
+    const cs = kids(n);
+    const ov = this.eval(obj, scope);
     if (cs[1]?.name === '[') {
       const idx = this.evalSubscript(cs.slice(2, cs[cs.length - 1]?.name === ']' ? -1 : undefined), scope);
       return this.getItem(ov, idx, n);
@@ -1989,7 +2117,7 @@ export class Interp {
       case 'ext':
         if ((obj.path === 'math' || obj.path === 'numpy') && Object.prototype.hasOwnProperty.call(MATH_CONSTANTS, name)) return num(MATH_CONSTANTS[name]);
         if (name === '__name__') return str(obj.path.split('.').pop()!);
-        return extV(`${obj.path}.${name}`);
+        return extAttr(obj.path, name);
       case 'mod': {
         if (name === '__class__') return this.typeOf(obj);
         const c = obj.children.get(name);
@@ -2055,9 +2183,8 @@ export class Interp {
   }
 
   private evalCall(n: Node, scope: Scope): V {
-    const cs = kids(n);
-    const callee = cs[0];
-    const argList = cs.find((c) => c.name === 'ArgList');
+    const callee = n.firstChild;
+    const argList = argListOf(n);
     if (!callee || !argList) return UNKNOWN;
     const f = this.eval(callee, scope);
     const args = this.evalArgs(argList, scope);
@@ -2072,20 +2199,22 @@ export class Interp {
 
   evalArgs(argList: Node, scope: Scope): CallArgs {
     const { args, generator } = splitArgs(this.text, argList);
-    const out: CallArgs = { ...noArgs(), node: argList };
+    const out = noArgs(argList);
     if (generator) {
       out.pos.push(this.evalComprehension(argList, scope));
       out.posNodes.push(argList);
       return out;
     }
+    let kw: Map<string, V> | undefined;
+    let kwNodes: Map<string, { name: Node; value: Node }> | undefined;
     for (const a of args as Arg[]) {
       const v = this.eval(a.value, scope);
       if (a.kind === 'pos') {
         out.pos.push(v);
         out.posNodes.push(a.value);
       } else if (a.kind === 'kw' && a.name) {
-        out.kw.set(a.name, v);
-        out.kwNodes.set(a.name, { name: a.nameNode!, value: a.value });
+        (kw ??= new Map()).set(a.name, v);
+        (kwNodes ??= new Map()).set(a.name, { name: a.nameNode!, value: a.value });
       } else if (a.kind === 'star') {
         const items = this.iterate(v, a.value);
         if (items) {
@@ -2093,10 +2222,12 @@ export class Interp {
           out.posNodes.push(...items.map(() => undefined));
         } else out.unknownStar = true;
       } else if (a.kind === 'kwstar') {
-        if (v.k === 'dict') for (const [k, x] of v.map) out.kw.set(k, x);
+        if (v.k === 'dict') for (const [k, x] of v.map) (kw ??= new Map()).set(k, x);
         else out.unknownStar = true;
       }
     }
+    if (kw) out.kw = kw;
+    if (kwNodes) out.kwNodes = kwNodes;
     return out;
   }
 
@@ -2214,13 +2345,37 @@ const BUILTIN_NAMES = [
   'setattr', 'print', 'super', 'iter', 'next', 'map', 'type', 'exit', 'quit',
 ];
 
+const EXT = new Map<string, V>();
+const EXT_ATTR = new Map<string, Map<string, V>>();
+
+/** The value of an external name (shared: these values are never changed). */
 export function extV(path: string): V {
-  return { k: 'ext', path: canonPath(path) };
+  let v = EXT.get(path);
+  if (!v) {
+    if (EXT.size >= 4096) EXT.clear();
+    EXT.set(path, (v = { k: 'ext', path: canonPath(path) }));
+  }
+  return v;
+}
+
+/** `extV(`${base}.${name}`)` without building the string each time. */
+function extAttr(base: string, name: string): V {
+  let m = EXT_ATTR.get(base);
+  if (!m) {
+    if (EXT_ATTR.size >= 1024) EXT_ATTR.clear();
+    EXT_ATTR.set(base, (m = new Map()));
+  }
+  let v = m.get(name);
+  if (!v) {
+    if (m.size >= 1024) m.clear();
+    m.set(name, (v = extV(`${base}.${name}`)));
+  }
+  return v;
 }
 
 function computeStarts(text: string): number[] {
   const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
   return starts;
 }
 
@@ -2250,20 +2405,6 @@ export function unparen(n: Node): Node {
     cur = inner[0];
   }
   return cur;
-}
-
-function isGenerator(body: Node): boolean {
-  const cur = body.cursor();
-  let guard = 0;
-  do {
-    if (++guard > 100_000) return false;
-    if (cur.name === 'YieldStatement' || cur.name === 'YieldExpression' || cur.name === 'yield') return true;
-    if (cur.name === 'FunctionDefinition' || cur.name === 'ClassDefinition' || cur.name === 'LambdaExpression') {
-      if (!cur.next(false)) return false;
-      continue;
-    }
-  } while (cur.next() && cur.from < body.to);
-  return false;
 }
 
 export function keyOf(v: V): string | undefined {

@@ -5,7 +5,7 @@
  */
 import { FRAMEWORK_FACTS } from '../../core/initializers';
 import type { ActivationRef, InitializerArgs, InitializerRef, Span } from '../../core/model';
-import { type CallArgs, type Interp, argGetter, noArgs } from './interp';
+import { type CallArgs, type Interp, argGetter, posArgs } from './interp';
 import {
   KERAS_INIT_CLASSES,
   KERAS_LAYERS,
@@ -18,7 +18,7 @@ import {
   kerasInitId,
   shapeOf,
 } from './keras';
-import { type Node, kids, spanOf, stringContentSpan, textOf } from './syntax';
+import { type Node, argListOf, spanOf, stringContentSpan, textOf } from './syntax';
 import { activationNode, isTensor, merge, tensor, tensorMethod } from './torchrt';
 import { type Dim, type GNode, type LayerRec, type ModV, type SlotName, type V, NONE, UNKNOWN, intOf, list, numOf, strOf } from './values';
 
@@ -170,7 +170,7 @@ function activationArg(ip: Interp, v: V | undefined, valueNode: Node | undefined
 
 function construct(ip: Interp, className: string, args: CallArgs, at: Node): V {
   const spec: KerasLayerSpec | undefined = Object.prototype.hasOwnProperty.call(KERAS_LAYERS, className) ? KERAS_LAYERS[className] : undefined;
-  const argList = kids(at).find((c) => c.name === 'ArgList');
+  const argList = argListOf(at);
   if (!spec) {
     const rec = ip.newRec('keras', 'unknown', className, `keras.layers.${className}`, at, argList);
     rec.unknownReason = `${className} is not modelled`;
@@ -416,7 +416,7 @@ export function callKerasModule(ip: Interp, m: ModV, args: CallArgs, at: Node): 
     for (const c of m.children.values()) {
       if (i++ === 0 && c.rec?.kind === 'input') continue;
       if (!isTensor(cur)) return cur;
-      cur = callKerasModule(ip, c, { ...noArgs(), pos: [cur], posNodes: [undefined] }, at);
+      cur = callKerasModule(ip, c, posArgs([cur]), at);
     }
     return cur;
   }

@@ -8,8 +8,8 @@ import { resolveActivation } from '../../core/activations';
 import { defaultInitializerRef } from '../../core/initializers';
 import type { ActivationRef, InitializerArgs, InitializerRef } from '../../core/model';
 import { torchCalculateGain } from '../../core/moments';
-import { type CallArgs, type Interp, argGetter, isSlice, keyOf, noArgs, sliceBounds, uniq } from './interp';
-import { type Node, kids, spanOf, textOf } from './syntax';
+import { type CallArgs, type Interp, argGetter, isSlice, keyOf, noArgs, posArgs, sliceBounds, uniq } from './interp';
+import { type Node, argListOf, spanOf, textOf } from './syntax';
 import {
   type InitCallSpec,
   TENSOR_INIT_METHODS,
@@ -50,7 +50,7 @@ export function isKnownTorchPath(p: string): boolean {
 /** torch.nn.<Class>(...): a leaf module with its layer record, or a container. */
 function construct(ip: Interp, className: string, args: CallArgs, at: Node): V {
   const spec = Object.prototype.hasOwnProperty.call(TORCH_MODULES, className) ? TORCH_MODULES[className] : undefined;
-  const argList = kids(at).find((c) => c.name === 'ArgList');
+  const argList = argListOf(at);
   if (!spec) {
     const rec = ip.newRec('pytorch', 'unknown', `nn.${className}`, `torch.nn.${className}`, at, argList);
     rec.unknownReason = `nn.${className} is not modelled`;
@@ -179,7 +179,7 @@ function applyPostOrder(ip: Interp, m: ModV, fn: V, at: Node, seen = new Set<Mod
   if (seen.has(m) || depth > 50) return;
   seen.add(m);
   for (const c of m.children.values()) applyPostOrder(ip, c, fn, at, seen, depth + 1);
-  ip.callValue(fn, { ...noArgs(), pos: [m], posNodes: [undefined] }, at);
+  ip.callValue(fn, posArgs([m]), at);
 }
 
 function namedParameters(m: ModV): [string, ParamV][] {
@@ -348,7 +348,7 @@ function chain(ip: Interp, m: ModV, x: V | undefined, at: Node): V {
   let cur: V = x;
   for (const c of m.children.values()) {
     if (!isTensor(cur)) return cur;
-    cur = ip.callModule(c, { ...noArgs(), pos: [cur], posNodes: [undefined] }, at);
+    cur = ip.callModule(c, posArgs([cur]), at);
   }
   return cur;
 }

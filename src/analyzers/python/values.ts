@@ -347,12 +347,24 @@ export function frameworkOfPath(path: string): Framework | undefined {
   return undefined;
 }
 
+const CANON = new Map<string, string>();
+
 /**
  * Canonical dotted path of an external name: `tensorflow.keras.X`, `tf_keras.X`, `tensorflow.python.keras.X`
  * and `keras.src.X` are `keras.X`; `keras.models.Sequential` is `keras.Sequential`; `torch.nn.modules.*.X` is
- * `torch.nn.X`.
+ * `torch.nn.X`. (Memoized: the same few paths come up at every attribute of a module.)
  */
 export function canonPath(path: string): string {
+  let hit = CANON.get(path);
+  if (hit === undefined) {
+    hit = canonPathOf(path);
+    if (CANON.size >= 4096) CANON.clear();
+    CANON.set(path, hit);
+  }
+  return hit;
+}
+
+function canonPathOf(path: string): string {
   let p = path;
   if (p.startsWith('tensorflow.python.keras')) p = 'keras' + p.slice('tensorflow.python.keras'.length);
   else if (p.startsWith('tensorflow.keras')) p = 'keras' + p.slice('tensorflow.keras'.length);

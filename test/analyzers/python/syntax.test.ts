@@ -20,15 +20,16 @@ test('an incremental re-parse after each edit gives the same tree as a fresh par
   let text = SOURCE;
   let seed = 99;
   const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
-  parsePython(text, 'incremental.py');
+  let previous = { text, tree: parsePython(text) };
   for (let k = 0; k < 200; k++) {
     const at = Math.floor(rnd() * text.length);
     const op = k % 3;
     if (op === 0) text = text.slice(0, at) + text.slice(at + 1 + Math.floor(rnd() * 5));
     else if (op === 1) text = text.slice(0, at) + ['x', '(', ')', '\n', '    ', ':', 'nn.', '0.5, '][k % 8] + text.slice(at);
     else text = text.slice(0, at) + text.slice(at).replace(/\d/, String(k % 10));
-    const inc = parsePython(text, 'incremental.py');
+    const inc = parsePython(text, previous);
     assert.equal(inc.toString(), parser.parse(text).toString(), `edit ${k}`);
+    previous = { text, tree: inc };
   }
 });
 

@@ -355,3 +355,25 @@ class Maybe(nn.Module):
   // No rule guesses the activation after fc.
   assert.deepEqual(check(text).findings.filter((f) => f.ruleId === 'relu-needs-he' || f.ruleId === 'saturating-needs-glorot'), []);
 });
+
+test('generators: a function with yield in its own body is not run; yield in a nested function or lambda does not count', () => {
+  const plain = analyze(`${TORCH}
+def build():
+    def helper():
+        yield 1
+    scale = lambda: (yield)
+    return nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2))
+
+model = build()
+`);
+  assert.deepEqual(plain.models.map((m) => [m.name, kinds(m)]), [['model', ['dense', 'activation', 'dense']]]);
+  // A generator's values are unknown: the Sequential it would yield is not built.
+  const generator = analyze(`${TORCH}
+def build():
+    for depth in (1, 2):
+        yield nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2))
+
+model = next(build())
+`);
+  assert.deepEqual(generator.models, []);
+});
