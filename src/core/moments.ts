@@ -366,6 +366,10 @@ function moment(kind: MomentKind, id: string, q: number, alpha: number | undefin
   // softmax / logSoftmax are not elementwise: they have no Gaussian moment of this form.
   if (!spec || spec.family === 'softmax') return undefined;
   const a = activationAlpha(id, alpha);
+  const pl = PIECEWISE_LINEAR[id];
+  // The closed forms cost less than a cache lookup. q = 0 and invalid q go through the quadrature (g(mean) /
+  // NaN), which uses the spec's own f and f'.
+  if (pl && Number.isFinite(q) && q > 0 && Number.isFinite(mean)) return piecewiseLinearMoment(kind, pl(a), q, mean);
   const key = `${kind}|${id}|${q}|${a}|${mean}`;
   const hit = cache.get(key);
   if (hit !== undefined) {
@@ -375,10 +379,7 @@ function moment(kind: MomentKind, id: string, q: number, alpha: number | undefin
     return hit;
   }
   let v: number;
-  const pl = PIECEWISE_LINEAR[id];
-  // q = 0 and invalid q go through gaussianExpectation (g(mean) / NaN), which uses the spec's own f and f'.
-  if (pl && Number.isFinite(q) && q > 0 && Number.isFinite(mean)) v = piecewiseLinearMoment(kind, pl(a), q, mean);
-  else {
+  {
     const kinks = spec.kinks(a);
     const g =
       kind === 'f'

@@ -580,37 +580,11 @@ function recurrent(layer: LayerNode, inState: NodeState, base: Base): NodeWork {
   const actA = activationAlpha(act, layer.activation?.alpha);
   const gateA = activationAlpha(gate, layer.recurrentActivation?.alpha);
   const T = Math.min(layer.timeSteps ?? RECURRENT_STEPS_CAP, RECURRENT_STEPS_CAP);
-  const cx = w.estimate * inState.m.estimate;
-  const sb = b2.estimate;
-  const M2 = (id: string, q: number, a: number, mean = 0) => secondMoment(id, q, a, mean) ?? NaN;
-  let mh = 0;
-  let mc = 0;
-  const history: number[] = [];
-  for (let t = 0; t < T; t++) {
-    const q = cx + u.estimate * mh + sb;
-    if (layer.kind === 'simpleRNN') {
-      mh = M2(act, q, actA);
-    } else if (layer.kind === 'lstm') {
-      const forgetMean = (layer.unitForgetBias ?? facts.lstmUnitForgetBiasDefault) ? 1 : 0;
-      const i2 = M2(gate, q, gateA);
-      const f2 = M2(gate, q, gateA, forgetMean);
-      const o2 = M2(gate, q, gateA);
-      const g2 = M2(act, q, actA);
-      mc = f2 * mc + i2 * g2;
-      mh = o2 * M2(act, mc, actA);
-    } else {
-      const z2 = M2(gate, q, gateA);
-      const r2 = M2(gate, q, gateA);
-      const zMean = firstMoment(gate, q, gateA) ?? 0.5;
-      const oneMinusZ2 = 1 - 2 * zMean + z2;
-      const qh = cx + u.estimate * r2 * mh + sb;
-      mh = z2 * mh + oneMinusZ2 * M2(act, qh, actA);
-    }
-    history.push(mh);
-  }
-  const est = layer.returnSequences ? history.reduce((a, b) => a + b, 0) / history.length : mh;
+  const forgetMean = (layer.unitForgetBias ?? facts.lstmUnitForgetBiasDefault) ? 1 : 0;
+  const { last, mean, min, max } = recurrence(layer.kind, act, actA, gate, gateA, T, w.estimate * inState.m.estimate, u.estimate, b2.estimate, forgetMean);
+  const est = layer.returnSequences ? mean : last;
   const known = layer.timeSteps !== undefined;
-  const m = known ? exact(est) : bounded(est, Math.min(...history), Math.max(...history));
+  const m = known ? exact(est) : bounded(est, min, max);
   return base({ m, v: m, mean: 0 }, UNKNOWN, {
     weightGain: w.estimate,
     note:
@@ -619,6 +593,52 @@ function recurrent(layer: LayerNode, inState: NodeState, base: Base): NodeWork {
       '; backward through time not modelled',
   });
 }
+
+/**
+ * The mean-field recurrence of the hidden state's second moment over T steps, from h₀ = 0 (and c₀ = 0): its last
+ * value, mean, minimum and maximum. Memoized by its inputs: an LSTM of 200 steps is ~1,000 activation moments,
+ * and the editor re-checks the same layers on every keystroke.
+ */
+function recurrence(kind: LayerNode['kind'], act: string, actA: number, gate: string, gateA: number, T: number, cx: number, u: number, sb: number, forgetMean: number): { last: number; mean: number; min: number; max: number } {
+  const key = `${kind}|${act}|${actA}|${gate}|${gateA}|${T}|${cx}|${u}|${sb}|${forgetMean}`;
+  const memo = RECURRENCE_MEMO.get(key);
+  if (memo) return memo;
+  const M2 = (id: string, q: number, a: number, mean = 0) => secondMoment(id, q, a, mean) ?? NaN;
+  let mh = 0;
+  let mc = 0;
+  let sum = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  for (let t = 0; t < T; t++) {
+    const q = cx + u * mh + sb;
+    if (kind === 'simpleRNN') {
+      mh = M2(act, q, actA);
+    } else if (kind === 'lstm') {
+      const i2 = M2(gate, q, gateA);
+      const f2 = M2(gate, q, gateA, forgetMean);
+      const o2 = i2; // the output gate has the input gate's law (zero-mean bias)
+      const g2 = M2(act, q, actA);
+      mc = f2 * mc + i2 * g2;
+      mh = o2 * M2(act, mc, actA);
+    } else {
+      const z2 = M2(gate, q, gateA);
+      const r2 = z2; // the reset gate has the update gate's law
+      const zMean = firstMoment(gate, q, gateA) ?? 0.5;
+      const oneMinusZ2 = 1 - 2 * zMean + z2;
+      const qh = cx + u * r2 * mh + sb;
+      mh = z2 * mh + oneMinusZ2 * M2(act, qh, actA);
+    }
+    sum += mh;
+    if (mh < min) min = mh;
+    if (mh > max) max = mh;
+  }
+  const result = { last: mh, mean: T > 0 ? sum / T : NaN, min, max };
+  if (RECURRENCE_MEMO.size > 512) RECURRENCE_MEMO.clear();
+  RECURRENCE_MEMO.set(key, result);
+  return result;
+}
+
+const RECURRENCE_MEMO = new Map<string, { last: number; mean: number; min: number; max: number }>();
 
 // ---------------------------------------------------------------------------------------------------------
 // The backward pass: unit-variance gradient at the model's outputs, propagated to every layer's input.

@@ -623,6 +623,8 @@ function buildNode(ctx: Ctx, node: LayerNode, inShapes: number[][], created: Lay
 
   let main: Layer | undefined;
   let applyFn: BuiltLayer['apply'] | undefined;
+  /** The layer's computation without its bias, by unfused tfjs ops (see unfusedUnderGrad). */
+  let direct: ((x: Tensor, kernel: Tensor) => Tensor) | undefined;
 
   switch (kind) {
     case 'input':
@@ -631,15 +633,21 @@ function buildNode(ctx: Ctx, node: LayerNode, inShapes: number[][], created: Lay
 
     case 'dense': {
       // A tfjs Dense acts on the last axis of any rank: TimeDistributed(Dense) is the same map, so no wrapper.
+      const u = units();
       main = track(
         tf.layers.dense({
-          units: units(),
+          units: u,
           useBias,
           kernelInitializer: initFor('kernel'),
           biasInitializer: useBias ? initFor('bias') : undefined,
           name,
         }),
       );
+      direct = (x, k) => {
+        if (x.rank === 2) return tf.matMul(x as TFNS.Tensor2D, k as TFNS.Tensor2D);
+        const lead = x.shape.slice(0, -1);
+        return tf.reshape(tf.matMul(tf.reshape(x, [-1, x.shape[x.rank - 1]]) as TFNS.Tensor2D, k as TFNS.Tensor2D), [...lead, u]);
+      };
       break;
     }
 
@@ -665,6 +673,8 @@ function buildNode(ctx: Ctx, node: LayerNode, inShapes: number[][], created: Lay
               ? tf.layers.conv3d({ ...cfg, kernelSize: k, strides: s })
               : fail(`${d}-D convolution is not supported`),
       );
+      // Only the 2-D convolution layer calls a fused op (tf.fused.conv2d); conv1d / conv3d are unfused already.
+      if (d === 2) direct = (x, kern) => tf.conv2d(x as TFNS.Tensor4D, kern as TFNS.Tensor4D, s as [number, number], pad, 'NHWC');
       break;
     }
 
@@ -884,9 +894,10 @@ function buildNode(ctx: Ctx, node: LayerNode, inShapes: number[][], created: Lay
   if (!applyFn) {
     const m = main!;
     const a = actLayer;
+    const unfused = direct ? unfusedUnderGrad(tf, m, direct) : undefined;
     applyFn = (xs, kwargs) => {
       const input = multi ? xs : xs[0];
-      const y = m.apply(input as Tensor, kwargs) as AnyTensor;
+      const y = (unfused?.(xs[0]) ?? m.apply(input as Tensor, kwargs)) as AnyTensor;
       if (!a) return { out: y };
       return { pre: y, out: a.apply(y as Tensor, kwargs) as AnyTensor };
     };
@@ -910,6 +921,34 @@ function buildNode(ctx: Ctx, node: LayerNode, inShapes: number[][], created: Lay
 }
 
 const WEIGHTED = WEIGHTED_KINDS;
+
+/**
+ * Dense and 2-D convolution layers applied to concrete tensors under tf.grads (measure.ts's backward pass) are
+ * computed by unfused tfjs ops on the layer's own variables: the layers call tf.fused.matMul / tf.fused.conv2d,
+ * whose gradient (a customGrad) always computes the kernel and bias gradients along with the input gradient, an
+ * extra matmul or convolution (and its transposes) per layer that nobody reads, while the gradients of the
+ * unfused ops are evaluated only for the inputs on the path to the loss; measure.ts asks for the gradients w.r.t.
+ * layer inputs only, so the backward pass does about half the work. The products and sums are the same; only the
+ * rounding of the bias addition may differ. Symbolic application (building the tfjs model) and every pass outside
+ * tf.grads keep the layer's own call (its fused bias addition is the faster forward). Returns undefined when the
+ * layer is to be applied as usual.
+ */
+function unfusedUnderGrad(tf: TF, layer: Layer, op: (x: Tensor, kernel: Tensor) => Tensor): (x: AnyTensor) => Tensor | undefined {
+  let vars: { kernel: TFNS.LayerVariable; bias?: TFNS.LayerVariable } | undefined;
+  return (x) => {
+    if (x instanceof tf.SymbolicTensor || tf.engine().state.gradientDepth === 0 || !layer.built) return undefined;
+    if (!vars) {
+      const kernel = layer.weights.find((v) => slotOfVariable(v.originalName) === 'kernel');
+      if (!kernel) return undefined;
+      vars = { kernel, bias: layer.weights.find((v) => slotOfVariable(v.originalName) === 'bias') };
+    }
+    const { kernel, bias } = vars;
+    return tf.tidy(() => {
+      const y = op(x, kernel.read());
+      return bias ? tf.add(y, bias.read()) : y;
+    });
+  };
+}
 
 /** The activation parameter the framework uses: as written, else the framework's default for that function. */
 function alphaOf(fw: Framework, id: string, alpha: number | undefined): number | undefined {

@@ -21,7 +21,8 @@ export const WASM_MISSING_GRADIENT_KERNELS = [
  * Gradient kernels tfjs-backend-wasm 4.22 has but computes wrongly with several channels (found by comparing
  * with the cpu backend and with a finite-difference / direct reference, test/rebuild/build.test.ts):
  * MaxPoolGrad routes the gradient to the wrong elements, Conv3DBackpropInputV2 returns wrong values. They are
- * replaced by the cpu bridge (and Conv3DBackpropFilterV2 with them, as it shares the implementation pattern).
+ * replaced by the cpu bridge (and Conv3DBackpropFilterV2 with them, as it shares the implementation pattern);
+ * MaxPoolGrad by the cpu kernel's definition computed in JavaScript on the wasm heap (maxPoolGradInJs).
  */
 export const WASM_BROKEN_GRADIENT_KERNELS = ['MaxPoolGrad', 'Conv3DBackpropInputV2', 'Conv3DBackpropFilterV2'] as const;
 
@@ -112,6 +113,68 @@ function conv2DBackpropFilterViaConv(tf: TF, bridge: KernelFn): KernelFn | undef
   };
 }
 
+/**
+ * MaxPoolGrad as tfjs's cpu kernel defines it (each output gradient goes to the first maximum of its window in
+ * row-major order, over the positions inside the input; windows that overlap add up, in output order), computed
+ * in JavaScript on the wasm heap's values: the cpu bridge takes ~0.4 s for one 16×28×28×64 max pool (copies and
+ * tfjs's generic buffer accessors), this takes a few milliseconds. Falls back to the bridge for anything but
+ * float32 NHWC.
+ */
+function maxPoolGradInJs(tf: TF, bridge: KernelFn): KernelFn {
+  return (args) => {
+    const { inputs, backend, attrs } = args;
+    const dy = inputs.dy;
+    const x = inputs.input;
+    const be = backend as BackendLike;
+    if (!be.makeOutput || x.shape.length !== 4 || x.dtype !== 'float32' || dy.dtype !== 'float32') return bridge(args);
+    const info = tf.backend_util.computePool2DInfo(
+      x.shape as [number, number, number, number],
+      attrs.filterSize as [number, number],
+      attrs.strides as [number, number],
+      1,
+      attrs.pad as 'valid',
+      attrs.dimRoundingMode as 'floor' | undefined,
+    );
+    const [nb, h, w, c] = x.shape;
+    const { outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw, filterHeight: fh, filterWidth: fw } = info;
+    if (dy.shape[1] !== oh || dy.shape[2] !== ow || dy.shape[3] !== c) return bridge(args);
+    const xv = be.readSync(x.dataId) as unknown as Float32Array;
+    const dyv = be.readSync(dy.dataId) as unknown as Float32Array;
+    const acc = new Float64Array(nb * h * w * c);
+    const best = new Float64Array(c);
+    const pos = new Int32Array(c);
+    for (let b = 0; b < nb; b++) {
+      for (let i = 0; i < oh; i++) {
+        const r0 = i * sh - info.padInfo.top;
+        const rMin = Math.max(0, r0);
+        const rMax = Math.min(h, r0 + fh);
+        for (let j = 0; j < ow; j++) {
+          const c0 = j * sw - info.padInfo.left;
+          const cMin = Math.max(0, c0);
+          const cMax = Math.min(w, c0 + fw);
+          best.fill(-Infinity);
+          pos.fill(-1);
+          for (let r = rMin; r < rMax; r++) {
+            for (let q = cMin; q < cMax; q++) {
+              const base = ((b * h + r) * w + q) * c;
+              for (let k = 0; k < c; k++) {
+                const v = xv[base + k];
+                if (v > best[k]) {
+                  best[k] = v;
+                  pos[k] = base + k;
+                }
+              }
+            }
+          }
+          const dyBase = ((b * oh + i) * ow + j) * c;
+          for (let k = 0; k < c; k++) if (pos[k] >= 0) acc[pos[k]] += dyv[dyBase + k];
+        }
+      }
+    }
+    return be.makeOutput(x.shape, 'float32', undefined, Float32Array.from(acc));
+  };
+}
+
 export function installWasmGradientFallbacks(
   tf: TF,
   kernels: readonly string[] = WASM_MISSING_GRADIENT_KERNELS,
@@ -161,7 +224,12 @@ export function installWasmGradientFallbacks(
       },
       { [BRIDGED]: true },
     );
-    const fast = name === 'Conv2DBackpropFilter' ? conv2DBackpropFilterViaConv(tf, kernelFunc as unknown as KernelFn) : undefined;
+    const fast =
+      name === 'Conv2DBackpropFilter'
+        ? conv2DBackpropFilterViaConv(tf, kernelFunc as unknown as KernelFn)
+        : name === 'MaxPoolGrad'
+          ? maxPoolGradInJs(tf, kernelFunc as unknown as KernelFn)
+          : undefined;
     const registered = fast ? Object.assign(fast, { [BRIDGED]: true }) : kernelFunc;
     tf.registerKernel({ kernelName: name, backendName, kernelFunc: registered as never });
     installed.push(name);
@@ -209,6 +277,151 @@ export function installWasmMatMulTransposeFix(tf: TF): boolean {
   }) as unknown as typeof origFunc;
   wrapped[WRAPPED] = true;
   unregister(name, 'wasm');
+  tf.registerKernel({ ...orig, kernelFunc: wrapped as never });
+  return true;
+}
+
+const FAST = Symbol.for('initlens.wasmFastConv2DBackpropInput');
+
+/**
+ * tfjs-backend-wasm 4.22's Conv2DBackpropInput (the input gradient of every convolution, and the forward pass of
+ * conv2dTranspose) is a scalar C++ loop, not XNNPACK: ~8× slower than the forward convolution of the same size
+ * (ResNet-18 at 56×56, batch 16: 1.5 s of a 2.6 s backward pass). This wraps it with the textbook identity
+ * dx = conv(dilate(dy, strides), flip(W)ᵀ): dy is dilated by the strides (s − 1 zeros between elements: a
+ * reshape to [b, h, 1, w, 1, c], a zero pad and a reshape back, cut to (h − 1)·s + 1), the filter
+ * [kh, kw, ci, co] is reversed in both spatial axes and transposed to [kh, kw, co, ci] (in JavaScript), and wasm's XNNPACK
+ * Conv2D runs with stride 1 and padding kh − 1 − pad_top above (kw − 1 − pad_left on the left) and what makes
+ * the output the input's size below (right). Same sums; with strides > 1 it multiplies the inserted zeros too
+ * (3/4 of the work at stride 2) and is still faster with enough channels. Falls back to the original kernel for
+ * NCHW, a padding that the identity cannot express, few input channels or large strides (see the break-even). Idempotent; returns whether the wrapper is installed.
+ */
+export function installWasmConv2DBackpropInputFix(tf: TF): boolean {
+  const name = 'Conv2DBackpropInput';
+  const orig = tf.getKernel(name, 'wasm');
+  const k = (n: string) => tf.getKernel(n, 'wasm');
+  const [conv, pad, reshape, slice] = ['Conv2D', 'PadV2', 'Reshape', 'Slice'].map(k);
+  if (!orig || !conv || !pad || !reshape || !slice) return false;
+  const origFunc = orig.kernelFunc as unknown as KernelFn & { [FAST]?: boolean };
+  if (origFunc[FAST]) return true;
+  const unregister = (tf as unknown as { unregisterKernel?: (k: string, b: string) => void }).unregisterKernel;
+  if (!unregister) return false;
+  const wrapped = ((args: Parameters<KernelFn>[0]) => {
+    const { inputs, backend, attrs } = args;
+    const dy = inputs.dy;
+    const filter = inputs.filter;
+    const be = backend as BackendLike;
+    if ((attrs.dataFormat ?? 'NHWC') !== 'NHWC' || dy.shape.length !== 4 || filter.shape.length !== 4 || filter.dtype !== 'float32' || !be.makeOutput) {
+      return origFunc(args);
+    }
+    const xShape = attrs.inputShape as [number, number, number, number];
+    const info = tf.backend_util.computeConv2DInfo(
+      xShape,
+      filter.shape as [number, number, number, number],
+      attrs.strides as number | [number, number],
+      1,
+      attrs.pad as 'valid',
+      attrs.dimRoundingMode as 'floor' | undefined,
+    );
+    const [kh, kw, ci, co] = filter.shape;
+    const [b, ho, wo] = dy.shape;
+    const sh = info.strideHeight;
+    const sw = info.strideWidth;
+    const dh = (ho - 1) * sh + 1;
+    const dw = (wo - 1) * sw + 1;
+    const top = kh - 1 - info.padInfo.top;
+    const left = kw - 1 - info.padInfo.left;
+    const bottom = info.inHeight + kh - 1 - top - dh;
+    const right = info.inWidth + kw - 1 - left - dw;
+    if (top < 0 || left < 0 || bottom < 0 || right < 0 || ho !== info.outHeight || wo !== info.outWidth) return origFunc(args);
+    // XNNPACK is ~10× the scalar loop with many output channels (ci here), no better with a handful; the
+    // dilation multiplies the work by sh·sw. Measured break-even: ci ≥ 8 at stride 1, ci ≥ 16 up to 4 taps of
+    // stride (2 × 2); a 7×7/2 stem's gradient into 3 image channels stays with the original loop.
+    if (ci < (sh * sw > 1 ? 16 : 8) || sh * sw > 4) return origFunc(args);
+    const temps: TensorInfoLike[] = [];
+    const run = (kern: { kernelFunc: unknown }, inp: Record<string, TensorInfoLike>, at: Record<string, unknown>) => {
+      const out = (kern.kernelFunc as KernelFn)({ inputs: inp, backend, attrs: at });
+      temps.push(out);
+      return out;
+    };
+    try {
+      // flipped[a, b, o, i] = filter[kh−1−a, kw−1−b, i, o], in JavaScript: wasm's Reverse is a scalar loop
+      // (~80 ms for a 3×3×512×512 filter, this ~10 ms).
+      const w = be.readSync(filter.dataId) as unknown as Float32Array;
+      const f = new Float32Array(w.length);
+      for (let a = 0; a < kh; a++) {
+        for (let bb = 0; bb < kw; bb++) {
+          const src = ((kh - 1 - a) * kw + (kw - 1 - bb)) * ci * co;
+          const dst = (a * kw + bb) * co * ci;
+          for (let i = 0; i < ci; i++) for (let o = 0; o < co; o++) f[dst + o * ci + i] = w[src + i * co + o];
+        }
+      }
+      const flipped = be.makeOutput([kh, kw, co, ci], 'float32', undefined, f);
+      temps.push(flipped);
+      let d = dy;
+      if (sh > 1 || sw > 1) {
+        const r6 = run(reshape!, { x: dy }, { shape: [b, ho, 1, wo, 1, co] });
+        const p6 = run(pad!, { x: r6 }, { paddings: [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]], constantValue: 0 });
+        const r4 = run(reshape!, { x: p6 }, { shape: [b, ho * sh, wo * sw, co] });
+        d = run(slice!, { x: r4 }, { begin: [0, 0, 0, 0], size: [b, dh, dw, co] });
+      }
+      return (conv!.kernelFunc as KernelFn)({
+        inputs: { x: d, filter: flipped },
+        backend,
+        attrs: {
+          strides: [1, 1],
+          pad: [
+            [0, 0],
+            [top, bottom],
+            [left, right],
+            [0, 0],
+          ],
+          dataFormat: 'NHWC',
+          dilations: [1, 1],
+          dimRoundingMode: undefined,
+        },
+      });
+    } finally {
+      for (const t of temps) be.disposeData(t.dataId);
+    }
+  }) as KernelFn & { [FAST]?: boolean };
+  wrapped[FAST] = true;
+  unregister(name, 'wasm');
+  tf.registerKernel({ ...orig, kernelFunc: wrapped as never });
+  return true;
+}
+
+const FAST_TILE = Symbol.for('initlens.wasmFastTile');
+
+/**
+ * tfjs-backend-wasm 4.22's Tile is a scalar index loop (~10 ms for 16×28×28×64 outputs). The gradient of batch
+ * normalization tiles per-channel vectors to the input's shape ([1, 1, 1, c] → [b, h, w, c]) several times per
+ * layer. When every repeated axis of the input has size 1, tiling is broadcasting: this wraps Tile to compute
+ * zeros(output shape) + x with wasm's Fill and (XNNPACK, broadcasting) Add instead, exactly the same values.
+ * Other tilings keep the original kernel. Idempotent; returns whether the wrapper is installed.
+ */
+export function installWasmTileFix(tf: TF): boolean {
+  const orig = tf.getKernel('Tile', 'wasm');
+  const fill = tf.getKernel('Fill', 'wasm');
+  const add = tf.getKernel('Add', 'wasm');
+  const unregister = (tf as unknown as { unregisterKernel?: (k: string, b: string) => void }).unregisterKernel;
+  if (!orig || !fill || !add || !unregister) return false;
+  const origFunc = orig.kernelFunc as unknown as KernelFn & { [FAST_TILE]?: boolean };
+  if (origFunc[FAST_TILE]) return true;
+  const wrapped = ((args: Parameters<KernelFn>[0]) => {
+    const { inputs, backend, attrs } = args;
+    const x = inputs.x;
+    const reps = attrs.reps as number[];
+    if (x.dtype !== 'float32' || reps.length !== x.shape.length || reps.some((r, i) => r > 1 && x.shape[i] !== 1)) return origFunc(args);
+    const shape = x.shape.map((d, i) => d * reps[i]);
+    const zeros = (fill.kernelFunc as unknown as KernelFn)({ inputs: {}, backend, attrs: { shape, value: 0, dtype: 'float32' } });
+    try {
+      return (add.kernelFunc as unknown as KernelFn)({ inputs: { a: zeros, b: x }, backend, attrs: {} });
+    } finally {
+      (backend as BackendLike).disposeData(zeros.dataId);
+    }
+  }) as KernelFn & { [FAST_TILE]?: boolean };
+  wrapped[FAST_TILE] = true;
+  unregister('Tile', 'wasm');
   tf.registerKernel({ ...orig, kernelFunc: wrapped as never });
   return true;
 }

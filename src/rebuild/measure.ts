@@ -19,7 +19,7 @@
 import { saturationKind } from './activations';
 import type { BuiltLayer, BuiltModel, BuiltWeight, TF, Tensor } from './build';
 import { intendedWeight, type IntendedWeight } from './intended';
-import { installWasmGradientFallbacks, installWasmMatMulTransposeFix } from './kernels';
+import { installWasmConv2DBackpropInputFix, installWasmGradientFallbacks, installWasmMatMulTransposeFix, installWasmTileFix } from './kernels';
 import { tensorStats, poolStats, type TensorStats } from './stats';
 
 export type { TensorStats, Histogram } from './stats';
@@ -184,6 +184,8 @@ export async function measure(tf: TF, built: BuiltModel, options: MeasureOptions
         const added = installWasmGradientFallbacks(tf);
         if (added.length) notes.push(`wasm lacks ${added.join(', ')}: bridged to the cpu backend's kernels`);
         installWasmMatMulTransposeFix(tf);
+        installWasmConv2DBackpropInputFix(tf);
+        installWasmTileFix(tf);
       }
       const reach = reachesOutput(built);
       const edges: Edge[] = [];

@@ -44,9 +44,8 @@ export function tensorStats(data: ArrayLike<number>, opts: StatsOptions = {}): T
   const n = data.length;
   let s1 = 0;
   let s2 = 0;
-  let finite = 0;
+  let nonFinite = 0;
   let nan = 0;
-  let inf = 0;
   let zeros = 0;
   let sat = 0;
   let min = Infinity;
@@ -54,26 +53,32 @@ export function tensorStats(data: ArrayLike<number>, opts: StatsOptions = {}): T
   const units = opts.units && opts.units > 0 && n % opts.units === 0 ? opts.units : 0;
   const alive = units ? new Uint8Array(units) : undefined;
   const satKind = opts.saturation;
-  for (let i = 0; i < n; i++) {
-    const x = data[i];
-    if (x !== x) {
-      nan++;
-      continue;
+  // Saturated: x > satHi or x < satLo (never, without a saturation kind).
+  const satHi = satKind === 'symmetric' ? 0.99 : satKind === 'unit' ? 0.995 : Infinity;
+  const satLo = satKind === 'symmetric' ? -0.99 : satKind === 'unit' ? 0.005 : -Infinity;
+  // One pass, unit by unit within each row (no modulo per element); non-finite values take the slow branch.
+  const rowLen = units || n;
+  for (let r = 0; r < n; r += rowLen) {
+    for (let u = 0; u < rowLen; u++) {
+      const x = data[r + u];
+      if (x - x !== 0) {
+        // NaN or ±Infinity: not in the moments, extremes or histogram; an infinite unit is alive.
+        nonFinite++;
+        if (x !== x) nan++;
+        else if (alive) alive[u] = 1;
+        continue;
+      }
+      s1 += x;
+      s2 += x * x;
+      if (x < min) min = x;
+      if (x > max) max = x;
+      if (x === 0) zeros++;
+      else if (alive) alive[u] = 1;
+      if (x > satHi || x < satLo) sat++;
     }
-    if (x === Infinity || x === -Infinity) {
-      inf++;
-      if (alive) alive[i % units] = 1;
-      continue;
-    }
-    finite++;
-    s1 += x;
-    s2 += x * x;
-    if (x < min) min = x;
-    if (x > max) max = x;
-    if (x === 0) zeros++;
-    else if (alive) alive[i % units] = 1;
-    if (satKind === 'symmetric' ? x > 0.99 || x < -0.99 : satKind === 'unit' ? x > 0.995 || x < 0.005 : false) sat++;
   }
+  const inf = nonFinite - nan;
+  const finite = n - nonFinite;
   const mean = finite ? s1 / finite : NaN;
   const m2 = finite ? s2 / finite : NaN;
   const variance = finite ? Math.max(0, m2 - mean * mean) : NaN;
@@ -103,17 +108,17 @@ export function tensorStats(data: ArrayLike<number>, opts: StatsOptions = {}): T
       lo -= 0.5;
       hi += 0.5;
     }
-    const counts = new Array<number>(bins).fill(0);
-    const w = (hi - lo) / bins;
+    const counts = new Float64Array(bins);
+    const scale = bins / (hi - lo);
+    const last = bins - 1;
     for (let i = 0; i < n; i++) {
       const x = data[i];
-      if (!Number.isFinite(x)) continue;
-      let b = Math.floor((x - lo) / w);
-      if (b >= bins) b = bins - 1;
-      if (b < 0) b = 0;
-      counts[b]++;
+      if (x - x !== 0) continue;
+      // x ≥ lo, so truncation is the floor; the maximum lands in the last bin.
+      const b = ((x - lo) * scale) | 0;
+      counts[b > last ? last : b]++;
     }
-    stats.histogram = { lo, hi, counts };
+    stats.histogram = { lo, hi, counts: Array.from(counts) };
   }
   return stats;
 }

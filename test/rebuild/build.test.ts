@@ -281,15 +281,22 @@ describe('measure: options and side effects', () => {
     assert.ok(Math.abs(s.secondMoment - (0.25 + 0.995 ** 2) / 6) < 1e-12);
     assert.equal(s.min, -0.995);
     assert.equal(s.max, 0.5);
+    // Bin edges: the maximum lands in the last bin; sigmoid-like saturation; a constant tensor gets a unit range.
+    const h = tensorStats(Float32Array.from([0, 0.25, 0.5, 0.75, 1, 0.001]), { bins: 4, saturation: 'unit' });
+    assert.deepEqual(h.histogram!.counts, [2, 1, 1, 2]);
+    assert.equal(h.saturatedFraction, 3 / 6);
+    assert.deepEqual(tensorStats([2, 2], { bins: 2 }).histogram, { lo: 1.5, hi: 2.5, counts: [0, 2] });
   });
 });
 
 describe('wasm kernel fixes', () => {
-  it('Conv2DBackpropFilter via wasm convolutions, MaxPoolGrad and Conv3DBackpropInputV2 via cpu equal the cpu kernels', async () => {
+  it('Conv2DBackpropInput and Conv2DBackpropFilter via wasm convolutions, MaxPoolGrad in JavaScript, Tile by broadcasting and Conv3DBackpropInputV2 via cpu equal the cpu kernels', async () => {
     if (tf.getBackend() !== 'wasm') return;
-    const { installWasmGradientFallbacks, installWasmMatMulTransposeFix } = await import('../../src/rebuild/kernels');
+    const { installWasmConv2DBackpropInputFix, installWasmGradientFallbacks, installWasmMatMulTransposeFix, installWasmTileFix } = await import('../../src/rebuild/kernels');
     installWasmGradientFallbacks(tf);
     installWasmMatMulTransposeFix(tf);
+    assert.ok(installWasmConv2DBackpropInputFix(tf));
+    assert.ok(installWasmTileFix(tf));
     type Cfg = { x: number[]; w: number[]; strides: number | [number, number]; pad: 'valid' | 'same' };
     const cfgs: Cfg[] = [
       { x: [2, 7, 7, 3], w: [3, 3, 3, 4], strides: 1, pad: 'valid' },
@@ -297,22 +304,55 @@ describe('wasm kernel fixes', () => {
       { x: [2, 8, 9, 3], w: [3, 2, 3, 5], strides: [2, 1], pad: 'valid' },
       { x: [3, 6, 6, 2], w: [1, 1, 2, 3], strides: 1, pad: 'same' },
       { x: [1, 9, 8, 2], w: [4, 3, 2, 2], strides: 3, pad: 'same' },
+      { x: [2, 8, 8, 3], w: [7, 7, 3, 4], strides: 2, pad: 'same' },
+      // Enough input channels for the XNNPACK Conv2DBackpropInput (≥ 8 at stride 1, ≥ 16 at strides up to 2 × 2).
+      { x: [2, 7, 6, 8], w: [3, 3, 8, 4], strides: 1, pad: 'same' },
+      { x: [1, 6, 7, 9], w: [2, 3, 9, 5], strides: 1, pad: 'valid' },
+      { x: [2, 8, 8, 16], w: [7, 7, 16, 4], strides: 2, pad: 'same' },
+      { x: [2, 8, 8, 16], w: [1, 1, 16, 6], strides: 2, pad: 'same' },
+      { x: [1, 9, 11, 17], w: [3, 2, 17, 3], strides: [2, 1], pad: 'valid' },
+      { x: [1, 10, 11, 16], w: [2, 3, 16, 3], strides: [3, 2], pad: 'valid' },
     ];
     const run = async () => {
       const out: number[][] = [];
       for (const c of cfgs) {
         const x = tf.randomNormal(c.x, 0, 1, 'float32', 1);
         const w = tf.randomNormal(c.w, 0, 1, 'float32', 2);
-        const f = (a: typeof x, b: typeof w) =>
-          tf.sum(tf.mul(tf.fused.conv2d({ x: a as never, filter: b as never, strides: c.strides, pad: c.pad, bias: tf.ones([c.w[3]]) }), 1.5));
+        // A random output gradient (a constant one would hide a shifted or flipped input gradient).
+        const f = (a: typeof x, b: typeof w) => {
+          const y = tf.fused.conv2d({ x: a as never, filter: b as never, strides: c.strides, pad: c.pad, bias: tf.ones([c.w[3]]) }) as typeof x;
+          return tf.sum(tf.mul(y, tf.randomNormal(y.shape, 0, 1, 'float32', 6)));
+        };
         const [dx, dw] = tf.grads(f as (...a: (typeof x)[]) => typeof x)([x, w]);
+        // conv2dTranspose runs Conv2DBackpropInput forward: from a y-shaped input to x's shape.
+        const wt = tf.randomNormal(c.w, 0, 1, 'float32', 7);
+        const yShape = (tf.conv2d(x as never, w as never, c.strides, c.pad) as typeof x).shape as [number, number, number, number];
+        const tr = tf.conv2dTranspose(tf.randomNormal(yShape, 0, 1, 'float32', 8) as never, wt as never, c.x as [number, number, number, number], c.strides, c.pad) as typeof x;
         const xs = tf.randomNormal([2, 6, 6, 3], 0, 1, 'float32', 3);
         const [dmax] = tf.grads((a: typeof x) => tf.sum(tf.mul(tf.maxPool(a as never, 2, 2, 'valid'), tf.range(1, 28).reshape([1, 3, 3, 3]))))([xs]);
+        // Overlapping 3×3 / 2 'same' windows (ResNet's) on ReLU outputs: ties at 0 go to the first in each window.
+        const xr = tf.relu(tf.randomNormal([2, 7, 8, 4], 0, 1, 'float32', 9));
+        const pool = (a: typeof x) => tf.maxPool(a as never, c.x[3] === 2 ? [3, 2] : 3, c.x[3] === 2 ? [1, 2] : 2, 'same') as typeof x;
+        const gr = tf.randomNormal(pool(xr).shape, 0, 1, 'float32', 10);
+        const [dmax2] = tf.grads((a: typeof x) => tf.sum(tf.mul(pool(a), gr)))([xr]);
         const x3 = tf.randomNormal([1, 5, 5, 5, 3], 0, 1, 'float32', 4);
         const w3 = tf.randomNormal([3, 3, 3, 3, 2], 0, 1, 'float32', 5);
         const [d3] = tf.grads((a: typeof x) => tf.sum(tf.conv3d(a as never, w3 as never, 1, 'valid')))([x3]);
-        out.push([...(await dx.data()), ...(await dw.data()), ...(await dmax.data()), ...(await d3.data())]);
-        tf.dispose([x, w, dx, dw, xs, dmax, x3, w3, d3]);
+        // Tile: broadcast-like (the wrapper) and general (the original kernel).
+        const v = tf.randomNormal([1, 1, 1, c.w[3]], 0, 1, 'float32', 11);
+        const t1 = tf.tile(v, [2, 3, 1, 1]);
+        const t2 = tf.tile(tf.reshape(v, [1, c.w[3]]), [2, 3]);
+        out.push([
+          ...(await dx.data()),
+          ...(await dw.data()),
+          ...(await dmax.data()),
+          ...(await d3.data()),
+          ...(await tr.data()),
+          ...(await dmax2.data()),
+          ...(await t1.data()),
+          ...(await t2.data()),
+        ]);
+        tf.dispose([x, w, dx, dw, xs, dmax, x3, w3, d3, wt, tr, xr, gr, dmax2, v, t1, t2]);
       }
       return out;
     };
@@ -325,5 +365,62 @@ describe('wasm kernel fixes', () => {
         assert.ok(Math.abs(wasm[i][j] - c[j]) <= 1e-4 * (1 + Math.abs(c[j])), `config ${i}, element ${j}: wasm ${wasm[i][j]} cpu ${c[j]}`);
       }
     });
+  });
+});
+
+describe('backward pass: dense and 2-D convolutions unfused under tf.grads', () => {
+  // Strided 'same' conv with a bias, a dense on a rank-3 input (time-distributed) and on a rank-2 input, non-zero
+  // biases: every branch of the unfused path in build.ts.
+  const nodes = (): NodeSpec[] => [
+    { kind: 'conv', inFeatures: 3, outFeatures: 6, kernelSize: [3, 3], strides: [2, 2], inputShape: [9, 9, 3], bias: ref('tfjs', 'ones'), activation: act('relu') },
+    { kind: 'conv', outFeatures: 4, kernelSize: [2, 2], bias: ref('tfjs', 'ones') },
+    { kind: 'reshape' },
+    { kind: 'dense', outFeatures: 5, wrapper: 'timeDistributed', bias: ref('tfjs', 'ones'), activation: act('tanh') },
+    { kind: 'flatten' },
+    { kind: 'dense', outFeatures: 7, bias: ref('tfjs', 'ones') },
+  ];
+
+  it("gives the gradient of the layers' own (fused) call", async () => {
+    const b = buildModel(tf, model('tfjs', nodes()), { seed: 5, padding: 'same' });
+    assert.ok(b.ok, b.ok ? '' : b.reason);
+    if (!b.ok) return;
+    const seed = 4;
+    const batch = 3;
+    const r = await measure(tf, b, { batch, seed, input: GAUSS, backward: true, histogramBins: 0, skipWeights: true });
+    // Reference: the same input and output gradient as measure.ts draws them, through the assembled tfjs model,
+    // whose layers run their own (fused) call.
+    assert.ok(b.model);
+    const x = tf.randomNormal([batch, ...b.inputs[0].shape], 0, 1, 'float32', seed * 7919 + 101);
+    let y0 = NaN;
+    const [dx] = tf.grads((inp: typeof x) => {
+      const y = b.model!.apply(inp, { training: true }) as typeof x;
+      y0 = y.square().mean().dataSync()[0];
+      return tf.sum(tf.mul(y, tf.randomNormal(y.shape, 0, 1, 'float32', seed * 104729 + 17)));
+    })([x]);
+    const g0 = (await dx.square().mean().data())[0];
+    tf.dispose([x, dx]);
+    const close = (a: number, c: number) => Math.abs(a - c) <= 1e-5 * Math.abs(c);
+    const last = r.layers[r.layers.length - 1].output.secondMoment;
+    assert.ok(close(last, y0), `output: ${last} vs ${y0}`);
+    assert.ok(close(r.layers[0].gradient!.secondMoment, g0), `input gradient: ${r.layers[0].gradient!.secondMoment} vs ${g0}`);
+    b.dispose();
+  });
+
+  it('computes no kernel gradient: no fused kernels, one matmul per dense layer each way, no filter gradient', async () => {
+    const b = buildModel(tf, model('tfjs', nodes()), { seed: 5, padding: 'same' });
+    assert.ok(b.ok);
+    if (!b.ok) return;
+    const before = tf.memory().numTensors;
+    const p = await tf.profile(async () => {
+      await measure(tf, b, { batch: 2, seed: 1, input: GAUSS, backward: true, histogramBins: 0, skipWeights: true });
+    });
+    const names = p.kernels.map((k) => k.name);
+    const count = (n: string) => names.filter((k) => k === n).length;
+    for (const fused of ['_FusedMatMul', 'FusedConv2D', 'Conv2DBackpropFilter']) assert.equal(count(fused), 0, `${fused} ran`);
+    assert.equal(count('BatchMatMul'), 4, 'forward and input gradient of 2 dense layers');
+    assert.equal(count('Conv2D'), 2);
+    assert.equal(count('Conv2DBackpropInput'), 2);
+    assert.equal(tf.memory().numTensors, before);
+    b.dispose();
   });
 });
