@@ -67,12 +67,10 @@ function runPart(part: Part, dir: string): Outcome {
   const out = path.join(dir, `${part.name}.json`);
   const args = part.command ? part.command(out) : ['--import', 'tsx', 'bench/part.ts', part.module!, part.fn!, out];
   const t0 = Date.now();
-  const r = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'inherit', 'pipe'], maxBuffer: 64 << 20 });
+  // Progress and errors go straight to the terminal; the figures come back in the file.
+  const r = spawnSync(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
   const seconds = (Date.now() - t0) / 1000;
-  if (r.status !== 0 || !existsSync(out)) {
-    const lines = (r.stderr || r.error?.message || '').trim().split('\n');
-    return { ok: false, seconds, error: lines.slice(-3).join(' | ').slice(0, 600) || `exit status ${r.status}` };
-  }
+  if (r.status !== 0 || !existsSync(out)) return { ok: false, seconds, error: r.error?.message ?? `exit status ${r.status} (its output is above)` };
   return { ok: true, seconds, result: JSON.parse(readFileSync(out, 'utf8')) };
 }
 
@@ -129,12 +127,17 @@ export function targets(results: Results): TargetRow[] {
     return { value: `p95 ${fmt(s.p95Ms)} ms, median ${fmt(s.medianMs)} ms`, met: s.p95Ms <= 10 };
   });
   const fwd = results.forward as Any;
-  add('Preview forward pass on WASM within 3× of PyTorch CPU', () => {
-    const ratios: number[] = fwd.workloads.map((w: Any) => w.wasmVsTorch ?? w.ratioWasmTorch).filter((x: unknown) => typeof x === 'number');
-    if (!ratios.length) return undefined;
-    const worst = Math.max(...ratios);
-    return { value: `worst ${fmt(worst)}× (${ratios.map((r) => fmt(r, 2)).join(', ')})`, met: worst <= 3 };
-  });
+  for (const [field, against] of [
+    ['wasmOverTorchForward', 'PyTorch CPU as Debian ships it (eager)'],
+    ['wasmOverTorchOnednnForward', 'PyTorch CPU with oneDNN linear layers (MLPs)'],
+  ] as const) {
+    add(`Preview forward pass on WASM within 3× of ${against}`, () => {
+      const rows = (fwd.target.results as Any[]).filter((r) => typeof r[field] === 'number');
+      if (!rows.length) return undefined;
+      const worst = Math.max(...rows.map((r) => r[field]));
+      return { value: rows.map((r) => `${r.workload} ${fmt(r[field], 2)}×`).join(', '), met: worst <= 3 };
+    });
+  }
   const fc = results.firstChart as Any;
   add('First chart of an example under 1 s (WASM, headless Chromium)', () => {
     const ex = fc.results.filter((r: Any) => r.backend === 'wasm' && /\.(ts|js)$/.test(r.model) && typeof r.firstChartMs === 'number');
