@@ -124,7 +124,22 @@ export class Backends {
    * automatic order a software-rendered WebGL (SwiftShader, llvmpipe: no GPU) goes after WASM, which is an order
    * of magnitude faster than it on the same CPU; it is still used when WASM fails.
    */
-  async ensure(prefer: 'auto' | BackendName): Promise<ActiveBackend> {
+  ensure(prefer: 'auto' | BackendName): Promise<ActiveBackend> {
+    // One initialization at a time: a second caller (the page starts the backend while it waits for the model)
+    // shares the one in progress.
+    if (this.starting?.prefer === prefer) return this.starting.promise;
+    // Another preference while one starts: after it (tfjs initializes one backend at a time).
+    const before = this.starting?.promise.catch(() => undefined);
+    const promise = (before ? before.then(() => this.start(prefer)) : this.start(prefer)).finally(() => {
+      if (this.starting?.promise === promise) this.starting = undefined;
+    });
+    this.starting = { prefer, promise };
+    return promise;
+  }
+
+  private starting?: { prefer: 'auto' | BackendName; promise: Promise<ActiveBackend> };
+
+  private async start(prefer: 'auto' | BackendName): Promise<ActiveBackend> {
     if (this.active && (prefer === 'auto' || prefer === this.active.name) && !this.failed.has(this.active.name)) return this.active;
     const order: BackendName[] = prefer === 'auto' ? [...BACKEND_ORDER] : [prefer, ...BACKEND_ORDER.filter((b) => b !== prefer)];
     const attempts: BackendAttempt[] = [];

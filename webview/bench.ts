@@ -7,10 +7,15 @@
  * For each case a fresh page is opened (the backend initializes as in a newly opened panel) and sent the model
  * the extension host would send; "prediction" is the analytic chart, drawn at once; "first chart" is the first
  * measured chart (rebuild, forward + backward pass, statistics: the current initializers), both measured by the
- * page from the arrival of the request. Models: the examples (their first model), a 50-layer 1024-wide ReLU MLP
- * and a ResNet-18-sized convolutional net (11.7 M parameters), both written as tfjs source and analyzed.
+ * page from the arrival of the request. When the run is estimated to take longer than about half a second, the
+ * page first shows a quick look (a smaller real measurement: smaller batch, one seed, recurrent layers over fewer
+ * time steps, weight histograms deferred) and then the full run: "first chart" is then the quick look and "full
+ * chart" the full run (equal when there is no quick look). Models: the examples (their first model), a 50-layer
+ * 1024-wide ReLU MLP and a ResNet-18-sized convolutional net (11.7 M parameters), both written as tfjs source and
+ * analyzed.
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import type { PageControls } from '../src/preview/logic/messages';
 import { buildPage, launch, payloadFor, REPO, sendToPage, servePage } from '../test/preview/browser/harness';
@@ -82,8 +87,19 @@ interface Result {
   params?: number;
   pageReadyMs?: number;
   predictionMs?: number;
+  /** The first real chart: the quick look when there is one, else the full run. */
   firstChartMs?: number;
+  firstChartKind?: 'quick' | 'full';
+  /** The full run's chart. */
+  fullChartMs?: number;
+  /** The first chart from the page's navigation start (page load, backend start and the host round trip included). */
+  firstChartFromNavigationMs?: number;
+  /** The quick look, when there was one: its batch, time steps and measuring time. */
+  quick?: { batch: number; timeSteps?: string; backward: boolean; startedMs?: number; buildMs?: number; measureMs: number; estimatedMs?: number; estimatedFullMs: number };
   runMs?: number;
+  buildMs?: number;
+  passMs?: number;
+  statsMs?: number;
   batch?: number;
   error?: string;
   notes?: string[];
@@ -105,6 +121,7 @@ async function main(): Promise<void> {
     { name: 'resnet-18', file: 'resnet18.ts', text: resnet18Source(), big: true },
   ].filter((c) => !only || c.name.includes(only));
 
+  const loadAtStart = loadavg().map((l) => Number(l.toFixed(2)));
   const { dir, cleanup } = await buildPage();
   const server = await servePage(dir);
   const browser = await launch();
@@ -132,12 +149,16 @@ async function main(): Promise<void> {
           r.pageReadyMs = Date.now() - t0;
           await sendToPage(page, { type: 'load', runKey: 1, payload });
           await page.waitForFunction(
-            () => document.body.dataset.firstChartMs || document.querySelector('[data-testid="failure"]'),
+            () => document.body.dataset.fullChartMs || document.querySelector('[data-testid="failure"]'),
             undefined,
             { timeout: 300_000 },
           );
           const info = await page.evaluate(() => ({
             first: document.body.dataset.firstChartMs,
+            firstKind: document.body.dataset.firstChartKind,
+            full: document.body.dataset.fullChartMs,
+            requestAt: document.body.dataset.requestAt,
+            logs: (window as unknown as { __posted: { type: string; message?: string }[] }).__posted.filter((m) => m.type === 'log').map((m) => m.message ?? ''),
             pred: document.body.dataset.firstPredictionMs,
             backend: document.body.dataset.backend,
             failure: document.querySelector('[data-testid="failure"]')?.textContent ?? undefined,
@@ -152,7 +173,28 @@ async function main(): Promise<void> {
           }
           r.predictionMs = info.pred ? Number(info.pred) : undefined;
           r.firstChartMs = info.first ? Number(info.first) : undefined;
-          r.runMs = Number(/Run: (\d+) ms/.exec(info.summary)?.[1] ?? NaN);
+          r.firstChartKind = info.firstKind === 'quick' || info.firstKind === 'full' ? info.firstKind : undefined;
+          r.fullChartMs = info.full ? Number(info.full) : undefined;
+          if (info.first && info.requestAt) r.firstChartFromNavigationMs = Number(info.requestAt) + Number(info.first);
+          const ql = info.logs.find((l) => l.startsWith('quick look '));
+          if (ql) {
+            const num = (re: RegExp) => (re.exec(ql) ? Number(re.exec(ql)![1]) : undefined);
+            r.quick = {
+              batch: num(/\(batch (\d+)/)!,
+              timeSteps: /, (\d+ of \d+) time steps/.exec(ql)?.[1],
+              backward: !/forward only/.test(ql),
+              startedMs: num(/run started after (\d+) ms/),
+              buildMs: num(/build (\d+) ms/),
+              measureMs: num(/measured in (\d+) ms/)!,
+              estimatedMs: num(/measured in \d+ ms, estimated (\d+) ms/),
+              estimatedFullMs: num(/estimated at (\d+) ms/)!,
+            };
+          }
+          const timing = /Run: (\d+) ms \(build (\d+), passes (\d+), statistics (\d+)/.exec(info.summary);
+          r.runMs = Number(timing?.[1] ?? NaN);
+          r.buildMs = timing ? Number(timing[2]) : undefined;
+          r.passMs = timing ? Number(timing[3]) : undefined;
+          r.statsMs = timing ? Number(timing[4]) : undefined;
           r.batch = Number(/batch (\d+)/.exec(info.summary)?.[1] ?? NaN);
           r.params = Number((/([\d,]+) parameters/.exec(info.subtitle)?.[1] ?? '').replace(/,/g, '')) || undefined;
           r.notes = info.notes.filter((n) => /reduced|raised|same' padding|cap/.test(n));
@@ -164,7 +206,12 @@ async function main(): Promise<void> {
         }
         results.push(r);
         const fmt = (v?: number) => (v === undefined || Number.isNaN(v) ? '–' : `${v}`);
-        console.log(`${backend.padEnd(6)} ${c.name.padEnd(28)} prediction ${fmt(r.predictionMs).padStart(5)} ms  first chart ${fmt(r.firstChartMs).padStart(6)} ms  (run ${fmt(r.runMs)} ms, batch ${fmt(r.batch)})${r.error ? `  ${r.error}` : ''}`);
+        const q = r.quick
+          ? `  quick look: batch ${r.quick.batch}${r.quick.timeSteps ? `, ${r.quick.timeSteps} steps` : ''}${r.quick.backward ? '' : ', forward only'}, started ${fmt(r.quick.startedMs)} + build ${fmt(r.quick.buildMs)} + ${r.quick.measureMs} ms (est. ${fmt(r.quick.estimatedMs)})`
+          : '';
+        console.log(
+          `${backend.padEnd(6)} ${c.name.padEnd(28)} prediction ${fmt(r.predictionMs).padStart(5)} ms  first chart ${fmt(r.firstChartMs).padStart(6)} ms (${r.firstChartKind ?? '–'}; ${fmt(r.firstChartFromNavigationMs)} ms from navigation)  full chart ${fmt(r.fullChartMs).padStart(6)} ms  (run ${fmt(r.runMs)} ms: build ${fmt(r.buildMs)}, passes ${fmt(r.passMs)}, stats ${fmt(r.statsMs)}; batch ${fmt(r.batch)})${q}${r.error ? `  ${r.error}` : ''}`,
+        );
       }
     }
   } finally {
@@ -172,7 +219,9 @@ async function main(): Promise<void> {
     await server.close();
     cleanup();
   }
-  writeFileSync(out, `${JSON.stringify({ date: new Date().toISOString(), chromium: '/usr/bin/chromium --headless', results }, null, 2)}\n`);
+  const load = loadavg().map((l) => Number(l.toFixed(2)));
+  writeFileSync(out, `${JSON.stringify({ date: new Date().toISOString(), chromium: '/usr/bin/chromium --headless', cpus: cpus().length, loadAverageAtStart: loadAtStart, loadAverageAtEnd: load, results }, null, 2)}\n`);
+  console.log(`load average (1, 5, 15 min) at the start ${loadAtStart.join(', ')}, at the end ${load.join(', ')}, on ${cpus().length} cores`);
   console.log(`wrote ${path.relative(REPO, out)}`);
 }
 

@@ -5,6 +5,11 @@
  * beside the analytic prediction, for the current initializers and the alternatives. Everything it asks of the
  * host is a validated message (src/preview/logic/messages.ts).
  *
+ * The selected alternative's chart comes progressively: when its run would show it later than about a second after
+ * the request, a quick look (a real but smaller measurement, marked as such) is drawn first and the full run
+ * replaces it (webview/lib/run.ts). `data-first-chart-ms` (the first real chart, quick look or full run) and
+ * `data-full-chart-ms` on the body say when, for webview/bench.ts and the tests.
+ *
  * State (controls, selected alternative, which document and model) is kept with setState/getState, so the panel
  * restores after a reload without retainContextWhenHidden.
  */
@@ -27,7 +32,7 @@ import { Backends, BACKEND_LABEL, tf, type ActiveBackend } from './backend';
 import { ALTERNATIVES, alternativeModel, hasKernels, type AlternativeId } from './lib/alternatives';
 import type { SignalRow } from './lib/charts';
 import { shortOp } from './lib/charts';
-import type { LsuvSummary } from './lib/data';
+import type { LsuvSummary, RunData } from './lib/data';
 import { lsuv } from './lib/lsuv';
 import { Cancelled, DEFAULT_MAX_MACS, inputAssumption, predictedFor, runPreview } from './lib/run';
 import { altLabel, PreviewView, type AltState, type ViewModel } from './ui';
@@ -50,6 +55,9 @@ let runKey = -1;
 let generation = 0;
 let requestAt = performance.now();
 let firstChartMs: number | undefined;
+let fullChartMs: number | undefined;
+/** Whether the first chart of the request was a quick look (then replaced by the full run) or the full run. */
+let firstChartKind: 'quick' | 'full' | undefined;
 let firstPredictionMs: number | undefined;
 let active: ActiveBackend | undefined;
 let status: ViewModel['status'] = { busy: false, text: 'waiting for the model…' };
@@ -60,6 +68,15 @@ let lsuvStds: { layer: number; slot: 'kernel' | 'pointwise'; std: number }[] | u
 let pumping = false;
 let controlsTimer: ReturnType<typeof setTimeout> | undefined;
 const alts = new Map<AlternativeId, AltState>();
+
+/**
+ * Progressive runs: when the selected alternative's run is estimated to show its chart later than this after the
+ * request (or after the start of its run, for an alternative selected later), a quick look is measured first
+ * (webview/lib/run.ts) so that a real chart is on screen within about a second; the full run then replaces it.
+ */
+const QUICK_DEADLINE_MS = 600;
+/** When the quick look should be on screen (what it can afford: gradients, a larger batch). */
+const QUICK_TARGET_MS = 750;
 
 const post = (m: WebviewMessage) => vscode.postMessage(m);
 const log = (level: 'info' | 'warn' | 'error', message: string) => post({ type: 'log', level, message: message.slice(0, 3900) });
@@ -161,7 +178,8 @@ function render(): void {
     view.render(emptyVm());
     return;
   }
-  const pred = alts.get(selected)?.state === 'done' ? undefined : predictionRows(selected);
+  const sel = alts.get(selected);
+  const pred = sel?.state === 'done' || (sel?.state === 'running' && sel.quick) ? undefined : predictionRows(selected);
   if (pred && firstPredictionMs === undefined) {
     firstPredictionMs = performance.now() - requestAt;
     document.body.dataset.firstPredictionMs = String(Math.round(firstPredictionMs));
@@ -229,9 +247,15 @@ async function restart(): Promise<void> {
   generation++;
   requestAt = performance.now();
   firstChartMs = undefined;
+  fullChartMs = undefined;
+  firstChartKind = undefined;
   firstPredictionMs = undefined;
   delete document.body.dataset.firstChartMs;
+  delete document.body.dataset.fullChartMs;
+  delete document.body.dataset.firstChartKind;
   delete document.body.dataset.firstPredictionMs;
+  // The request's time on the page's clock (from the navigation start), for benchmarks from the panel's opening.
+  document.body.dataset.requestAt = String(Math.round(requestAt));
   delete document.body.dataset.allDone;
   resetAlternatives();
   render();
@@ -267,6 +291,8 @@ async function pump(gen: number): Promise<void> {
       alts.set(next, { state: 'running' });
       render();
       const p = payload;
+      const runStart = performance.now();
+      const be = active;
       try {
         const outcome = await runPreview(tf, model, {
           alternative: next,
@@ -278,25 +304,47 @@ async function pump(gen: number): Promise<void> {
           inputShape: p.sizes?.inputShape,
           timeSteps: p.sizes?.timeSteps,
           thresholds: p.thresholds,
-          maxElements: active.name === 'cpu' ? 2 ** 24 : 2 ** 26,
+          maxElements: be.name === 'cpu' ? 2 ** 24 : 2 ** 26,
           // About a second of work on each backend: WASM (SIMD) does ~5 G multiply-adds a second on one core,
           // software WebGL and the CPU backend ~0.1-0.2 G.
-          maxMacs: controls.customBatch ? undefined : active.slow ? DEFAULT_MAX_MACS / 25 : DEFAULT_MAX_MACS,
+          maxMacs: controls.customBatch ? undefined : be.slow ? DEFAULT_MAX_MACS / 25 : DEFAULT_MAX_MACS,
           cancelled,
+          // Only the alternative on screen gets a quick look; the others are measured in the background.
+          quickLook:
+            next === selected
+              ? {
+                  deadline: (firstChartMs === undefined ? requestAt : runStart) + QUICK_DEADLINE_MS,
+                  target: (firstChartMs === undefined ? requestAt : runStart) + QUICK_TARGET_MS,
+                  // Measured on this page's bench against WASM: the CPU backend about 5× slower, software WebGL
+                  // about 10× (more for convolutions, less for large matrix products).
+                  speed: be.name === 'cpu' ? 1 / 5 : be.slow ? 1 / 10 : 1,
+                  show: (data) => showQuickLook(next, data, p.modelName, be, runStart, cancelled),
+                }
+              : undefined,
         });
         if (cancelled()) return;
         if (outcome.ok) alts.set(next, { state: 'done', run: outcome.data });
         else alts.set(next, { state: 'failed', reason: outcome.reason, need: outcome.need, layer: outcome.layer });
-        if (next === selected && firstChartMs === undefined && outcome.ok) {
-          firstChartMs = performance.now() - requestAt;
-          document.body.dataset.firstChartMs = String(Math.round(firstChartMs));
-          log('info', `first chart of '${p.modelName}' after ${Math.round(firstChartMs)} ms on ${active.name} (${active.detail}); run ${Math.round(outcome.data.timing.totalMs)} ms`);
+        if (next === selected && outcome.ok) {
+          const ms = performance.now() - requestAt;
+          if (firstChartMs === undefined) {
+            firstChartMs = ms;
+            firstChartKind = 'full';
+            document.body.dataset.firstChartMs = String(Math.round(ms));
+            document.body.dataset.firstChartKind = firstChartKind;
+          }
+          if (fullChartMs === undefined) {
+            fullChartMs = ms;
+            document.body.dataset.fullChartMs = String(Math.round(ms));
+            const q = outcome.data.afterQuickLook;
+            log('info', `${q ? 'full chart (after a quick look)' : 'first chart'} of '${p.modelName}' after ${Math.round(ms)} ms on ${be.name} (${be.detail}); run ${Math.round(outcome.data.timing.totalMs)} ms`);
+          }
         }
       } catch (e) {
         if (e instanceof Cancelled || cancelled()) return;
         const reason = (e as Error).message || String(e);
-        log('warn', `${BACKEND_LABEL[active.name]} failed while measuring (${reason}); trying the next backend`);
-        backends.fail(active.name, reason);
+        log('warn', `${BACKEND_LABEL[be.name]} failed while measuring (${reason}); trying the next backend`);
+        backends.fail(be.name, reason);
         active = undefined;
         alts.set(next, { state: 'pending' });
         continue;
@@ -308,7 +356,15 @@ async function pump(gen: number): Promise<void> {
   } finally {
     pumping = false;
     if (!cancelled()) {
-      status = { busy: false, text: firstChartMs !== undefined ? `done · first chart after ${Math.round(firstChartMs)} ms` : 'done' };
+      status = {
+        busy: false,
+        text:
+          firstChartMs === undefined
+            ? 'done'
+            : firstChartKind === 'quick' && fullChartMs !== undefined
+              ? `done · quick look after ${Math.round(firstChartMs)} ms, full run after ${Math.round(fullChartMs)} ms`
+              : `done · first chart after ${Math.round(firstChartMs)} ms`,
+      };
       document.body.dataset.allDone = 'true';
       render();
     } else if (payload) {
@@ -316,6 +372,43 @@ async function pump(gen: number): Promise<void> {
       void pump(generation);
     }
   }
+}
+
+/** Shows a quick look of an alternative while its full run goes on, and lets the browser paint it. */
+async function showQuickLook(id: AlternativeId, data: RunData, modelName: string, be: ActiveBackend, runStart: number, cancelled: () => boolean): Promise<void> {
+  if (cancelled()) return;
+  alts.set(id, { state: 'running', quick: data });
+  if (id === selected && firstChartMs === undefined) {
+    firstChartMs = performance.now() - requestAt;
+    firstChartKind = 'quick';
+    document.body.dataset.firstChartMs = String(Math.round(firstChartMs));
+    document.body.dataset.firstChartKind = firstChartKind;
+    const q = data.quickLook!;
+    log(
+      'info',
+      `quick look of '${modelName}' after ${Math.round(firstChartMs)} ms on ${be.name} (batch ${q.batch}${q.timeSteps ? `, ${q.timeSteps.used} of ${q.timeSteps.of} time steps` : ''}${q.backward ? '' : ', forward only'}; ` +
+        `run started after ${Math.round(runStart - requestAt)} ms, build ${Math.round(data.timing.buildMs)} ms, measured in ${q.measureMs} ms, estimated ${q.estimatedMs} ms; the full run estimated at ${q.estimatedFullMs} ms)`,
+    );
+  }
+  status = { busy: true, text: `quick look · measuring the full run of ${altLabel(id)}…` };
+  render();
+  await paint();
+  // A seam for the browser tests (test/preview/browser/harness.ts), absent in the panel: holds the page on the quick
+  // look, with its main thread free, until released (screenshots, a newer request arriving meanwhile).
+  await (window as unknown as { __initlensHoldQuickLook?: () => Promise<void> }).__initlensHoldQuickLook?.();
+}
+
+/** Resolves after the next frame is painted (or after 50 ms when the page does not paint, e.g. while hidden). */
+function paint(): Promise<void> {
+  return new Promise((resolve) => {
+    const fallback = setTimeout(resolve, 50);
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        clearTimeout(fallback);
+        resolve();
+      }, 0),
+    );
+  });
 }
 
 async function computeLsuv(): Promise<void> {
@@ -411,3 +504,12 @@ window.addEventListener('message', (event: MessageEvent) => {
 
 render();
 post({ type: 'ready' });
+// Start the backend (download and compile WASM, or the GPU context) while the host prepares the model; the first
+// run waits for it. A failure here is retried and reported by that run.
+void backends.ensure(controls.backend).then(
+  (b) => {
+    active = b;
+    if (payload) render();
+  },
+  () => undefined,
+);

@@ -7,13 +7,15 @@ import type { PageControls, PreviewFinding, PreviewSuggestion, RememberedSizes }
 import { ALTERNATIVES, type AlternativeId, type AlternativeInfo } from './lib/alternatives';
 import { activationHistogram, signalChart, signalRows, smallMultiplesSvg, sparkline, weightHistogram, type SignalRow } from './lib/charts';
 import { runsToCsv, lsuvToCsv } from './lib/csv';
-import type { LayerData, LsuvSummary, RunData } from './lib/data';
+import { quickLookDifferences, type LayerData, type LsuvSummary, type QuickLookInfo, type RunData } from './lib/data';
 import { formatNumber, formatPercent } from './lib/scale';
 import { el, setChildren, standaloneSvg, svgToPng, toDom } from './dom';
 import { toXml } from './lib/vdom';
 
 export type AltState =
-  | { state: 'pending' | 'running' | 'unavailable'; reason?: string }
+  | { state: 'pending' | 'unavailable'; reason?: string }
+  /** `quick`: a quick look (a smaller real measurement) shown while the full run goes on. */
+  | { state: 'running'; reason?: string; quick?: RunData }
   | { state: 'done'; run: RunData }
   | { state: 'failed'; reason: string; need?: string; layer?: number };
 
@@ -125,13 +127,16 @@ export class PreviewView {
     }
     const run = this.selectedRun(vm);
     document.body.dataset.phase = vm.status.busy ? 'running' : run ? 'ready' : 'idle';
+    // What the signal chart shows: the full measurement, a quick look, or the prediction alone.
+    document.body.dataset.chart = run ? (run.quickLook ? 'quick' : 'full') : vm.predictionRows ? 'prediction' : 'none';
     document.body.dataset.alternative = vm.selected;
     if (run) document.body.dataset.backend = run.backend;
   }
 
+  /** The run on screen: the full run, or while it goes on, its quick look. */
   private selectedRun(vm: ViewModel): RunData | undefined {
     const s = vm.alternatives.get(vm.selected);
-    return s?.state === 'done' ? s.run : undefined;
+    return s?.state === 'done' ? s.run : s?.state === 'running' ? s.quick : undefined;
   }
 
   // -----------------------------------------------------------------------------------------------------------
@@ -292,19 +297,21 @@ export class PreviewView {
     let body: Node;
     let summary = '';
     let bad = false;
-    if (s.state === 'done') {
-      body = toDom(sparkline(signalRows(s.run), { thresholds: vm.thresholds, reference: s.run.reference }));
-      const last = lastSignal(s.run);
+    const shown = s.state === 'done' ? s.run : s.state === 'running' ? s.quick : undefined;
+    if (shown) {
+      body = toDom(sparkline(signalRows(shown), { thresholds: vm.thresholds, reference: shown.reference }));
+      const last = lastSignal(shown);
       if (last) {
         summary = `${last.what} ×${formatNumber(last.ratio)}`;
         bad = last.ratio < Math.sqrt(vm.thresholds.vanishing) || last.ratio > Math.sqrt(vm.thresholds.exploding) || !Number.isFinite(last.ratio);
       }
-      if (s.run.firstNonFinite) {
-        summary = `NaN/Inf at layer ${s.run.firstNonFinite.layer}`;
+      if (shown.firstNonFinite) {
+        summary = `NaN/Inf at layer ${shown.firstNonFinite.layer}`;
         bad = true;
       }
+      if (shown.quickLook) summary = `quick look${summary ? ` · ${summary}` : ''}`;
     } else {
-      const text = s.state === 'running' ? 'measuring…' : s.state === 'pending' ? 'queued' : s.state === 'failed' ? 'cannot rebuild' : (s.reason ?? 'not available');
+      const text = s.state === 'running' ? 'measuring…' : s.state === 'pending' ? 'queued' : s.state === 'failed' ? 'cannot rebuild' : s.state === 'unavailable' ? (s.reason ?? 'not available') : 'not available';
       body = el('div', { class: 'alt-placeholder', text });
       if (s.state === 'failed') {
         summary = 'see the message below';
@@ -406,6 +413,7 @@ export class PreviewView {
       out.push(box);
     }
     const run = this.selectedRun(vm);
+    if (run?.quickLook) out.push(quickLookNotice(run.quickLook, vm.mode === 'live' && vm.status.busy));
     if (run?.firstNonFinite) {
       const l = run.layers[run.firstNonFinite.layer];
       out.push(
@@ -517,7 +525,7 @@ export class PreviewView {
         reference,
         measured: !!run,
         firstNonFinite: run?.firstNonFinite,
-        title: `Signal scale per layer: ${altLabel(vm.selected)} initializers`,
+        title: `Signal scale per layer: ${altLabel(vm.selected)} initializers${run?.quickLook ? ' (quick look)' : ''}`,
       }),
     ) as SVGSVGElement;
     chart.setAttribute('data-testid', 'signal-chart');
@@ -539,7 +547,7 @@ export class PreviewView {
       this.signalBox,
       el('h2', {}, 'Signal scale per layer', el('span', { class: 'spacer' }), this.exportButtons(`${base}-signal`, () => chart, doneRuns.length ? () => runsToCsv(doneRuns) : undefined)),
       el('p', { class: 'muted', text: 'Activation std forward (blue) and gradient std backward from a unit-variance output gradient (orange), measured in TensorFlow.js on the synthetic batch (solid) beside the analytic prediction (dashed). The band is where neither has vanished nor exploded. Click a layer to reveal it in the editor.' }),
-      el('div', { class: 'chart-card' }, chart),
+      el('div', { class: `chart-card${run?.quickLook ? ' quick' : ''}` }, chart),
       el('p', { class: 'muted', attrs: { 'data-testid': 'signal-summary' }, text: summary }),
     );
   }
@@ -578,6 +586,14 @@ export class PreviewView {
     const run = this.selectedRun(vm);
     if (!run) {
       setChildren(this.weightBox);
+      return;
+    }
+    if (run.quickLook?.weightsDeferred) {
+      setChildren(
+        this.weightBox,
+        el('h2', { text: 'Weight histograms' }),
+        el('p', { class: 'muted', attrs: { 'data-testid': 'weights-deferred' }, text: `Deferred: the statistics of the ${run.params.toLocaleString('en-US')} weights come with the full run.` }),
+      );
       return;
     }
     const cards: HTMLElement[] = [];
@@ -701,13 +717,25 @@ function lastSignal(run: RunData): { ratio: number; what: string } | undefined {
 function signalSummary(run: RunData): string {
   const last = lastSignal(run);
   const first = run.layers.find((l) => l.gradient);
+  const q = run.quickLook;
+  const after = run.afterQuickLook;
+  const steps = q?.timeSteps ? `, ${q.timeSteps.used} of ${q.timeSteps.of} time steps` : '';
   const parts = [
-    `Measured on ${run.backend.toUpperCase()} with batch ${run.batch}, ${run.seeds.length} seed${run.seeds.length === 1 ? '' : 's'}, input ${run.input.label}.`,
+    `${q ? 'Quick look: measured' : 'Measured'} on ${run.backend.toUpperCase()} with batch ${run.batch}, ${run.seeds.length} seed${run.seeds.length === 1 ? '' : 's'}${steps}, input ${run.input.label}.`,
     last ? `RMS entering the ${last.what}: ×${formatNumber(last.ratio)} of the input's.` : '',
     first?.gradient ? `Gradient std at the first layer: ${formatNumber(first.gradient.std)} (predicted ${formatNumber(first.predicted.gradStd)}).` : '',
-    `Run: ${Math.round(run.timing.totalMs)} ms (build ${Math.round(run.timing.buildMs)}, passes ${Math.round(run.timing.passMs)}, statistics ${Math.round(run.timing.statsMs)}).`,
+    `${q ? 'It took' : 'Run:'} ${Math.round(run.timing.totalMs)} ms (build ${Math.round(run.timing.buildMs)}, passes ${Math.round(run.timing.passMs)}, statistics ${Math.round(run.timing.statsMs)}${after?.measureMs !== undefined ? `; a quick look first, ${after.measureMs} ms` : ''}).`,
   ];
   return parts.filter(Boolean).join(' ');
+}
+
+function quickLookNotice(q: QuickLookInfo, measuring: boolean): HTMLElement {
+  const eta = q.estimatedFullMs >= 1500 ? ` (about ${Math.round(q.estimatedFullMs / 1000)} s)` : '';
+  return el(
+    'div',
+    { class: 'notice quick', attrs: { 'data-testid': 'quick-look', role: 'status' } },
+    el('p', {}, el('strong', { text: 'Quick look' }), `: ${quickLookDifferences(q).join(' · ')}. `, el('span', { class: 'muted', text: measuring ? `Measuring the full run${eta}…` : 'The full run did not finish.' })),
+  );
 }
 
 function activationLines(l: LayerData): string[][] {

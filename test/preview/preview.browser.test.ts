@@ -2,7 +2,8 @@
  * The built preview page in headless Chromium (Debian's, through playwright-core), served from a loopback
  * server with the panel's CSP and a stub of acquireVsCodeApi that feeds it models the way the extension host
  * does. WebGL runs on SwiftShader here; WebGPU has no adapter, so the automatic choice falls back to WebGL, and
- * a test forces WASM. The charts' numbers (data-* attributes) are checked against the analytic prediction.
+ * a test forces WASM. The charts' numbers (data-* attributes) are checked against the analytic prediction. A long
+ * recurrent model shows a quick look before its full run (held there by the harness, with no timing assumed).
  *
  *   node --import tsx --test test/preview/preview.browser.test.ts
  * Screenshots go to test-artifacts/preview/; with INITLENS_UPDATE_MEDIA=1 also to media/preview-{light,dark}.png.
@@ -19,7 +20,21 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { runReport } from '../../src/cli/report';
 import type { PageControls } from '../../src/preview/logic/messages';
-import { buildPage, exampleText, launch, payloadFor, posted, REPO, sendToPage, servePage, waitAllDone, type PageServer } from './browser/harness';
+import {
+  buildPage,
+  exampleText,
+  holdQuickLooks,
+  launch,
+  payloadFor,
+  posted,
+  releaseQuickLook,
+  REPO,
+  sendToPage,
+  servePage,
+  waitAllDone,
+  waitQuickLookHeld,
+  type PageServer,
+} from './browser/harness';
 
 const ARTIFACTS = path.join(REPO, 'test-artifacts', 'preview');
 const UPDATE_MEDIA = process.env.INITLENS_UPDATE_MEDIA === '1';
@@ -273,6 +288,119 @@ net.add(tf.layers.dense({ units: 10 }));
       dialogs: (window as unknown as { __dialogs: number }).__dialogs,
     }));
     assert.deepEqual(injected, { img: 0, scripts: 2, handlers: 0, svgOnload: 0, dialogs: 0 });
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  // A recurrent model over 200 time steps: its full run takes seconds on WASM, so the page shows a quick look first.
+  const longLstm = payloadFor(
+    `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential({ name: 'long_lstm' });
+model.add(tf.layers.embedding({ inputDim: 500, outputDim: 16, inputLength: 200 }));
+model.add(tf.layers.lstm({ units: 16 }));
+model.add(tf.layers.dense({ units: 1, activation: 'sigmoid' }));
+`,
+    'long-lstm.ts',
+  );
+
+  /** What the page shows, read in one go (the page may move on between two reads). */
+  const snapshot = (page: Page) =>
+    page.evaluate(() => {
+      // (No function literals in here: tsx would name them with a helper the page does not have.)
+      const d = document.body.dataset;
+      const q = document.querySelector.bind(document);
+      return {
+        chart: d.chart,
+        firstChartKind: d.firstChartKind,
+        firstChartMs: d.firstChartMs,
+        fullChartMs: d.fullChartMs,
+        runKey: d.runKey,
+        title: q('h1')?.textContent ?? undefined,
+        status: q('[data-testid="status"]')?.textContent ?? undefined,
+        quickNotice: q('[data-testid="quick-look"]')?.textContent ?? undefined,
+        summary: q('[data-testid="signal-summary"]')?.textContent ?? undefined,
+        weightsDeferred: !!document.querySelector('[data-testid="weights-deferred"]'),
+        weightCards: document.querySelectorAll('[data-testid="weight-cards"] .card').length,
+        forward: document.querySelectorAll('[data-testid="signal-chart"] [data-series="forward"]').length,
+        currentState: document.querySelector('.alt[data-alternative="current"]')?.getAttribute('data-state'),
+        currentSummary: q('.alt[data-alternative="current"] .alt-summary')?.textContent ?? undefined,
+      };
+    });
+
+  it('a long recurrent model: a quick look first, marked as such, then the full run replaces it', async () => {
+    const { page, errors } = await openPage({ controls: controls({ backend: 'wasm', batch: 64, seeds: 2 }) });
+    await holdQuickLooks(page);
+    await sendToPage(page, { type: 'load', runKey: 1, payload: longLstm });
+    await waitQuickLookHeld(page);
+    const quick = await snapshot(page);
+    assert.equal(quick.chart, 'quick');
+    assert.equal(quick.firstChartKind, 'quick');
+    assert.ok(Number(quick.firstChartMs) > 0);
+    assert.equal(quick.fullChartMs, undefined, 'the full run has not been shown yet');
+    // Said in the notice, the status, the summary and the strip; the weights come later.
+    assert.match(quick.quickNotice ?? '', /^Quick look: /);
+    assert.match(quick.quickNotice ?? '', /1 of 2 seeds/);
+    assert.match(quick.quickNotice ?? '', /recurrent layers over 20 of 200 time steps/);
+    assert.match(quick.quickNotice ?? '', /weight histograms deferred/);
+    assert.match(quick.quickNotice ?? '', /Measuring the full run/);
+    assert.match(quick.status ?? '', /quick look · measuring the full run/);
+    assert.match(quick.summary ?? '', /^Quick look: measured on WASM with batch \d+, 1 seed, 20 of 200 time steps/);
+    assert.equal(quick.currentState, 'running');
+    assert.match(quick.currentSummary ?? '', /^quick look/);
+    assert.ok(quick.weightsDeferred);
+    assert.equal(quick.weightCards, 0);
+    assert.equal(quick.forward, 3, 'a measured point per layer');
+    await screenshot(page, 'preview-quick-look-dark');
+    await page.evaluate(() => document.body.classList.replace('vscode-dark', 'vscode-light'));
+    await screenshot(page, 'preview-quick-look-light');
+
+    await releaseQuickLook(page, true);
+    await page.waitForFunction(() => document.body.dataset.fullChartMs, undefined, { timeout: 120_000 });
+    const full = await snapshot(page);
+    assert.equal(full.chart, 'full');
+    assert.equal(full.quickNotice, undefined, 'the quick look is gone');
+    assert.equal(full.weightsDeferred, false);
+    assert.ok(full.weightCards > 0, 'weight histograms of the full run');
+    assert.match(full.summary ?? '', /^Measured on WASM with batch 64, 2 seeds, input/);
+    assert.match(full.summary ?? '', /a quick look first/);
+    assert.equal(full.currentState, 'done');
+    assert.equal(full.firstChartKind, 'quick', 'the first chart stays the quick look');
+    assert.equal(full.firstChartMs, quick.firstChartMs);
+    assert.ok(Number(full.fullChartMs) >= Number(full.firstChartMs));
+    const logs = (await posted(page)).filter((m) => m.type === 'log').map((m) => String(m.message));
+    const qi = logs.findIndex((l) => l.startsWith("quick look of 'long_lstm'"));
+    const fi = logs.findIndex((l) => l.startsWith("full chart (after a quick look) of 'long_lstm'"));
+    assert.ok(qi >= 0 && fi > qi, logs.join('\n'));
+    await waitAllDone(page, 120_000);
+    assert.match((await snapshot(page)).status ?? '', /^done · quick look after \d+ ms, full run after \d+ ms$/);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  it('a newer request during the quick look cancels the run it belongs to', async () => {
+    const { page, errors } = await openPage({ controls: controls({ backend: 'wasm', batch: 64, seeds: 1 }) });
+    await holdQuickLooks(page);
+    await sendToPage(page, { type: 'load', runKey: 1, payload: longLstm });
+    await waitQuickLookHeld(page);
+    assert.equal((await snapshot(page)).chart, 'quick');
+    await sendToPage(page, { type: 'load', runKey: 2, payload: mnist });
+    // At once: the new model's prediction, the old quick look gone.
+    const waiting = await snapshot(page);
+    assert.equal(waiting.runKey, '2');
+    assert.equal(waiting.chart, 'prediction');
+    assert.equal(waiting.quickNotice, undefined);
+    assert.equal(waiting.firstChartMs, undefined);
+    await releaseQuickLook(page, true);
+    await waitAllDone(page, 120_000);
+    const done = await snapshot(page);
+    assert.equal(done.runKey, '2');
+    assert.match(done.title ?? '', /mnist/i);
+    assert.equal(done.chart, 'full');
+    assert.equal(done.forward, mnist.model.layers.length);
+    assert.equal(done.quickNotice, undefined);
+    const logs = (await posted(page)).filter((m) => m.type === 'log').map((m) => String(m.message));
+    assert.ok(!logs.some((l) => /^(full|first) chart .*'long_lstm'/.test(l)), `the cancelled run never finished: ${logs.join('\n')}`);
+    assert.ok(logs.some((l) => l.includes(`'${mnist.modelName}'`)), logs.join('\n'));
     assert.deepEqual(errors, []);
     await page.close();
   });

@@ -109,6 +109,43 @@ export interface RunData {
   /** Whether the model has convolutional inputs (the spatial-size control applies). */
   spatial: boolean;
   timing: { buildMs: number; passMs: number; statsMs: number; totalMs: number };
+  /** Set on a quick look (a real but smaller measurement shown while the full run goes on): how it is smaller. */
+  quickLook?: QuickLookInfo;
+  /** Set on a full run that was preceded by a quick look. */
+  afterQuickLook?: QuickLookInfo;
+}
+
+/** How a quick look differs from the full run that replaces it (webview/lib/run.ts). */
+export interface QuickLookInfo {
+  batch: number;
+  fullBatch: number;
+  seeds: number;
+  fullSeeds: number;
+  /** Recurrent layers over `used` of the model's `of` time steps. */
+  timeSteps?: { used: number; of: number };
+  /** Whether the quick look has the backward pass (gradients) too. */
+  backward: boolean;
+  /** The weight statistics and histograms come with the full run. */
+  weightsDeferred: boolean;
+  /** What the quick look's measurement was estimated to take (ms). */
+  estimatedMs?: number;
+  /** What the full run was estimated to take when the quick look was decided (ms). */
+  estimatedFullMs: number;
+  /** The quick look's own measurement (ms). */
+  measureMs?: number;
+  /** The full run from its start, quick look included (ms). */
+  fullMs?: number;
+}
+
+/** "batch 16 of 128 · 1 of 2 seeds · 20 of 200 time steps · weights deferred", for the quick-look notice. */
+export function quickLookDifferences(q: QuickLookInfo): string[] {
+  const out: string[] = [];
+  if (q.batch < q.fullBatch) out.push(`batch ${q.batch} of ${q.fullBatch}`);
+  if (q.seeds < q.fullSeeds) out.push(`${q.seeds} of ${q.fullSeeds} seeds`);
+  if (q.timeSteps) out.push(`recurrent layers over ${q.timeSteps.used} of ${q.timeSteps.of} time steps (the prediction too)`);
+  if (!q.backward) out.push('forward pass only (gradients with the full run)');
+  if (q.weightsDeferred) out.push('weight histograms deferred');
+  return out;
 }
 
 export type RunFailure = { ok: false; alternative: AlternativeId; reason: string; layer?: number; need?: string };

@@ -141,3 +141,40 @@ export async function posted(page: Page): Promise<{ type: string; [k: string]: u
 export async function waitAllDone(page: Page, timeout = 60_000): Promise<void> {
   await page.waitForFunction(() => document.body.dataset.allDone === 'true' && document.body.dataset.phase !== 'running', undefined, { timeout });
 }
+
+interface QuickLookHold {
+  __initlensHoldQuickLook?: () => Promise<void>;
+  __releaseQuickLook?: () => void;
+  __quickLookHeld?: number;
+}
+
+/**
+ * Makes the page hold on its quick looks (webview/main.ts calls `__initlensHoldQuickLook` after drawing one) until
+ * `releaseQuickLook`, with its main thread free: a test can look at the quick look, take screenshots or send a newer
+ * request before the full run starts. `window.__quickLookHeld` counts the holds.
+ */
+export async function holdQuickLooks(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as QuickLookHold;
+    w.__quickLookHeld = 0;
+    w.__initlensHoldQuickLook = () =>
+      new Promise<void>((resolve) => {
+        w.__quickLookHeld = (w.__quickLookHeld ?? 0) + 1;
+        w.__releaseQuickLook = resolve;
+      });
+  });
+}
+
+/** Waits until the page holds on its `n`-th quick look. */
+export async function waitQuickLookHeld(page: Page, n = 1, timeout = 60_000): Promise<void> {
+  await page.waitForFunction((k) => ((window as unknown as QuickLookHold).__quickLookHeld ?? 0) >= k, n, { timeout });
+}
+
+/** Lets the held quick look go on to the full run; `stopHolding` also stops holding later quick looks. */
+export async function releaseQuickLook(page: Page, stopHolding = false): Promise<void> {
+  await page.evaluate((stop) => {
+    const w = window as unknown as QuickLookHold;
+    if (stop) w.__initlensHoldQuickLook = undefined;
+    w.__releaseQuickLook?.();
+  }, stopHolding);
+}
