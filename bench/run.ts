@@ -148,7 +148,16 @@ export function targets(results: Results): TargetRow[] {
     if (!ex.length) return undefined;
     const slow = ex.filter((r: Any) => r.firstChartMs >= 1000);
     const worst = ex.reduce((a: Any, b: Any) => (b.firstChartMs > a.firstChartMs ? b : a));
-    return { value: `${ex.length - slow.length}/${ex.length} under 1 s; slowest ${worst.model} ${fmt(worst.firstChartMs)} ms`, met: slow.length === 0 };
+    return {
+      value: `${ex.length - slow.length}/${ex.length} under 1 s; slowest ${worst.model} ${fmt(worst.firstChartMs)} ms${worst.firstChartKind === 'quick' ? ' (quick look)' : ''}${slow.length ? `; over 1 s: ${slow.map((r: Any) => r.model).join(', ')}` : ''}`,
+      met: slow.length === 0,
+    };
+  });
+  add('First chart of an example under 1 s, counted from opening the page (load and backend start included)', () => {
+    const ex = fc.results.filter((r: Any) => r.backend === 'wasm' && /\.(ts|js)$/.test(r.model) && typeof r.firstChartFromNavigationMs === 'number');
+    if (!ex.length) return undefined;
+    const slow = ex.filter((r: Any) => r.firstChartFromNavigationMs >= 1000);
+    return { value: `${ex.length - slow.length}/${ex.length} under 1 s`, met: slow.length === 0 };
   });
   const ed = results.editor as Any;
   add('Extension activation under 50 ms', () => {
