@@ -28,8 +28,9 @@ const builds = [
 
 // ---------------------------------------------------------------------------------------------------------------
 // The VS Code extension. Node: dist/extension.js (providers and commands, loads in a few ms) + dist/engine.js (the
-// engine with TypeScript's parser, loaded on the first check). Web: dist/web/extension.js, one file (the web
-// extension host loads a single module), engine included, Node built-ins mapped to an empty module.
+// engine with TypeScript's parser) + dist/checkWorker.js (the worker thread that loads the engine and checks, started
+// on the first check). Web: dist/web/extension.js, one file (the web extension host loads a single module), engine
+// included, Node built-ins mapped to an empty module.
 
 /** `import('./engine')` in src/extension stays a require of the sibling dist/engine.js (Node build only). */
 const engineAsSibling = {
@@ -41,7 +42,7 @@ const engineAsSibling = {
   },
 };
 
-const NODE_BUILTINS = ['fs', 'fs/promises', 'path', 'os', 'crypto', 'perf_hooks', 'inspector', 'source-map-support', 'url', 'util', 'module'];
+const NODE_BUILTINS = ['fs', 'fs/promises', 'path', 'os', 'crypto', 'perf_hooks', 'inspector', 'source-map-support', 'url', 'util', 'module', 'worker_threads', 'v8'];
 /** Node built-ins → an empty module in the web bundle (TypeScript requires them only on Node). */
 const emptyNodeBuiltins = {
   name: 'empty-node-builtins',
@@ -80,6 +81,14 @@ builds.push(
     outfile: 'dist/engine.js',
     platform: 'node',
     target: 'node20',
+  },
+  {
+    ...extensionCommon,
+    entryPoints: ['src/extension/checkWorker.ts'],
+    outfile: 'dist/checkWorker.js',
+    platform: 'node',
+    target: 'node20',
+    plugins: [engineAsSibling],
   },
   {
     ...extensionCommon,

@@ -7,7 +7,7 @@ import type { FixIntent, TextEdit } from '../core/findings';
 import type { Model } from '../core/model';
 import { ANALYZERS, analyzerFor } from '../engine/languages';
 
-export { checkText, isCheckable, RULES } from '../engine/check';
+export { checkText, createCheckSession, isCheckable, RULES } from '../engine/check';
 
 /** Id of the analyzer that handles a file name ('tfjs'), or undefined. */
 export function analyzerIdFor(fileName: string): string | undefined {

@@ -1,11 +1,13 @@
 /**
  * The InitLens extension: diagnostics, code actions, hovers, CodeLens, status and commands over the engine.
  * Activation registers providers and listeners only; the engine (TypeScript's parser inside) is loaded on the first
- * check, after activation has returned. The same file is the Node entry (dist/extension.js, the engine in
- * dist/engine.js) and the web entry (dist/web/extension.js, the engine bundled in).
+ * check, after activation has returned. The same file is the Node entry (dist/extension.js; the checks run in a
+ * worker thread, dist/checkWorker.js, which loads the engine from dist/engine.js) and the web entry
+ * (dist/web/extension.js, the engine bundled in, checks on the web extension host's thread: see createChecker.ts).
  */
 import * as vscode from 'vscode';
 import type { FileReport } from '../core/report';
+import type { CheckerInfo } from './checker';
 import { FIX_ALL_KIND, InitLensCodeActions, SHOW_DOCS_COMMAND } from './codeActions';
 import { InitLensCodeLens, PREVIEW_COMMAND } from './codeLens';
 import { InitLensHover } from './hover';
@@ -17,6 +19,7 @@ import { registerPreview } from '../preview/panel';
 import { modelIndexAt } from '../preview/logic/fixes';
 import { isPreviewArgs, previewHandler, registerPreviewHandler, type PreviewHandler } from './preview';
 import type { Engine, Services } from './services';
+import { createChecker } from './createChecker';
 import { StatusItem } from './status';
 import { Validator } from './validator';
 import { checkFileFromDisk, checkWorkspace } from './workspaceCheck';
@@ -26,6 +29,10 @@ export interface InitLensApi {
   registerPreviewHandler(handler: PreviewHandler): vscode.Disposable;
   /** The latest report of a checked document (undefined if it is not checked). */
   reportFor(uri: vscode.Uri): FileReport | undefined;
+  /** Where the checks run (a worker thread or the host's), for diagnosis and the benchmarks. */
+  checkerInfo(): Promise<CheckerInfo>;
+  /** The stored check of a document: the version it is of (-1: read from disk) and the engine's time (ms). */
+  checkOf(uri: vscode.Uri): { version: number; durationMs: number; publishMs?: number; findings: number } | undefined;
 }
 
 /** The engine, in its own file for Node (see esbuild.js) and bundled in for the web. */
@@ -66,20 +73,23 @@ export function activate(context: vscode.ExtensionContext): InitLensApi {
   };
 
   let engine: Promise<Engine> | undefined;
+  const engineHere = (): Promise<Engine> => {
+    engine ??= (async () => {
+      const e0 = performance.now();
+      const loaded = await loadEngine();
+      log.info(`engine loaded in ${(performance.now() - e0).toFixed(0)} ms on the extension host thread (analyzers: ${loaded.ANALYZER_INFO.map((a) => a.id).join(', ')})`);
+      return loaded;
+    })().catch((e: unknown) => {
+      engine = undefined;
+      log.error(`the engine could not be loaded: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      throw e;
+    });
+    return engine;
+  };
+  const checker = createChecker(engineHere, log);
   const services: Services = {
-    engine: () => {
-      engine ??= (async () => {
-        const e0 = performance.now();
-        const loaded = await loadEngine();
-        log.info(`engine loaded in ${(performance.now() - e0).toFixed(0)} ms (analyzers: ${loaded.ANALYZER_INFO.map((a) => a.id).join(', ')})`);
-        return loaded;
-      })().catch((e: unknown) => {
-        engine = undefined;
-        log.error(`the engine could not be loaded: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-        throw e;
-      });
-      return engine;
-    },
+    engine: engineHere,
+    checker,
     settings: settingsFor,
     log,
     repository: pkg.repository,
@@ -96,8 +106,10 @@ export function activate(context: vscode.ExtensionContext): InitLensApi {
   };
 
   let lensTimer: ReturnType<typeof setTimeout> | undefined;
+  const lensShown = new Map<string, unknown>();
   context.subscriptions.push(
     log,
+    checker,
     validator,
     codeLens,
     status,
@@ -134,7 +146,14 @@ export function activate(context: vscode.ExtensionContext): InitLensApi {
     }),
     vscode.window.onDidChangeActiveTextEditor(() => status.update()),
     validator.onDidChange((uri) => {
-      if (vscode.window.activeTextEditor?.document.uri.toString() === uri.toString()) status.update();
+      const key = uri.toString();
+      if (vscode.window.activeTextEditor?.document.uri.toString() === key) status.update();
+      // The lenses follow the stored check: refresh them when it changed, not on every keystroke (VS Code asks
+      // for them again after edits anyway, and a 100-model file has 200 lenses to send).
+      const state = validator.state(uri);
+      if (lensShown.get(key) === state) return;
+      if (state) lensShown.set(key, state);
+      else lensShown.delete(key);
       if (lensTimer) clearTimeout(lensTimer);
       lensTimer = setTimeout(() => codeLens.refresh(), 50);
     }),
@@ -143,6 +162,7 @@ export function activate(context: vscode.ExtensionContext): InitLensApi {
     vscode.commands.registerCommand('initlens.showOutput', () => log.show()),
     vscode.commands.registerCommand('initlens.restart', () => {
       validator.clearAll();
+      checker.restart();
       settingsCache.clear();
       warned.clear();
       log.info('restarted: diagnostics cleared, checking the open documents again');
@@ -201,13 +221,18 @@ export function activate(context: vscode.ExtensionContext): InitLensApi {
     }),
   );
 
-  // The preview panel plugs into initlens.preview; it checks the current text of the document it shows.
+  // The preview panel plugs into initlens.preview; it checks the current text of the document it shows (the
+  // stored report when it is current), whatever the settings say about diagnostics. The LSUV fix edits are made on
+  // this thread (a rare, small job).
+  const previewReport = async (doc: vscode.TextDocument): Promise<FileReport | undefined> => {
+    const current = validator.current(doc);
+    if (current) return current.report;
+    const settings = settingsFor(doc.uri);
+    const outcome = await checker.check({ text: doc.getText(), path: doc.uri.path || doc.fileName, languageId: doc.languageId, options: checkOptionsOf(settings), force: true });
+    return outcome?.kind === 'checked' ? outcome.report : undefined;
+  };
   context.subscriptions.push(
-    registerPreview(
-      context,
-      async (doc) => (await services.engine()).checkText(doc.getText(), doc.fileName, checkOptionsOf(settingsFor(doc.uri))),
-      { fixEdits: async (text, fileName, model, intent) => (await services.engine()).fixEdits(text, fileName, model, intent), log },
-    ),
+    registerPreview(context, previewReport, { fixEdits: async (text, fileName, model, intent) => (await services.engine()).fixEdits(text, fileName, model, intent), log }),
   );
 
   // Documents already open when the extension starts (after activation returns: timers).
@@ -218,6 +243,11 @@ export function activate(context: vscode.ExtensionContext): InitLensApi {
   return {
     registerPreviewHandler,
     reportFor: (uri) => validator.state(uri)?.report,
+    checkerInfo: () => checker.info(),
+    checkOf: (uri) => {
+      const s = validator.state(uri);
+      return s && { version: s.version, durationMs: s.durationMs, publishMs: s.publishMs, findings: s.report.findings.length };
+    },
   };
 }
 

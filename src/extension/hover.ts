@@ -1,6 +1,6 @@
 /** Hover on a layer, an initializer or a model's construction: the numbers behind the findings (./logic/hover). */
 import * as vscode from 'vscode';
-import { layerAt, layerHoverMarkdown, modelAt, modelHoverMarkdown } from './logic/hover';
+import { layerAt, layerHoverMarkdown, modelAt, modelHoverMarkdown, reportAround } from './logic/hover';
 import type { Services } from './services';
 import type { Validator } from './validator';
 
@@ -16,16 +16,17 @@ export class InitLensHover implements vscode.HoverProvider {
     const state = await this.validator.ensure(doc);
     if (!state || token.isCancellationRequested || state.version !== doc.version) return undefined;
     const offset = doc.offsetAt(position);
-    const hit = layerAt(state.report, offset);
+    const report = reportAround(state.report, state.modelIndex, offset);
+    const hit = layerAt(report, offset);
     let text: string | undefined;
     let range: vscode.Range | undefined;
     if (hit) {
       text = layerHoverMarkdown(hit, { input: settings.input });
       range = new vscode.Range(doc.positionAt(hit.layer.span.start), doc.positionAt(hit.layer.span.end));
     } else {
-      const model = modelAt(state.report, offset);
+      const model = modelAt(report, offset);
       if (!model) return undefined;
-      text = modelHoverMarkdown(model, state.report, settings.thresholds);
+      text = modelHoverMarkdown(model, report, settings.thresholds);
       range = new vscode.Range(doc.positionAt(model.model.span.start), doc.positionAt(model.model.span.end));
     }
     const md = new vscode.MarkdownString(text);

@@ -3,14 +3,21 @@
  * cancels the pending check and a result for an outdated version is dropped) and on save, publishes the findings
  * as diagnostics, and remembers, per document version, which finding each diagnostic came from (the code actions
  * are built from that, not recomputed). Everything VS Code-independent lives in ./logic.
+ *
+ * The checks run through the Checker (a worker thread on Node), so a document can change while its check runs:
+ * per document at most one check runs and one waits; the waiting one checks whatever the document is when its
+ * turn comes, and every caller asking meanwhile shares it. A result for an outdated version is dropped (unread,
+ * when it comes from the worker).
  */
 import * as vscode from 'vscode';
 import type { Finding } from '../core/findings';
 import type { FileReport } from '../core/report';
-import { ANALYSIS_CODE, diagnosticsOf, SOURCE, type DiagnosticData } from './logic/diagnostics';
-import { engineFileName, SKIPPED_SCHEMES } from './logic/languages';
-import { analyzerEnabled, checkOptionsOf, optionsKey, type Settings } from './logic/settings';
-import type { Engine, Services } from './services';
+import type { CheckOutcome, PositionedDiagnostic, RangeData } from './logic/check';
+import type { ModelLens } from './logic/codelens';
+import { ANALYSIS_CODE, SOURCE, type DiagnosticData } from './logic/diagnostics';
+import { SKIPPED_SCHEMES } from './logic/languages';
+import { checkOptionsOf, optionsKey, type Settings } from './logic/settings';
+import type { Services } from './services';
 
 export interface DocState {
   uri: vscode.Uri;
@@ -19,6 +26,12 @@ export interface DocState {
   text: string;
   report: FileReport;
   durationMs: number;
+  /** Time this thread spent turning the diagnostics into vscode objects and publishing them (ms, slices added up). */
+  publishMs?: number;
+  /** The CodeLens of each model, when the check made them. */
+  lenses?: ModelLens[];
+  /** Where each model lies, when the report's models are read on demand (see CheckOutcome). */
+  modelIndex?: { extents: [number, number][]; names: string[] };
   /** Diagnostic key (range, code, message) → the finding it shows. */
   findings: Map<string, Finding>;
 }
@@ -39,19 +52,39 @@ export function diagnosticKey(d: vscode.Diagnostic): string {
   return `${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}|${code}|${d.message}`;
 }
 
-export function toDiagnostic(data: DiagnosticData, uri: vscode.Uri, positionAt: (offset: number) => vscode.Position): vscode.Diagnostic {
-  const range = new vscode.Range(positionAt(data.span.start), positionAt(data.span.end));
-  const d = new vscode.Diagnostic(range, data.message, SEVERITY[data.severity]);
+const toRange = (r: RangeData) => new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
+
+/** Lets the event loop run (setImmediate where there is one: Node; the web extension host has timers only). */
+const yieldToLoop = () => new Promise<void>((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
+
+/** Diagnostics turned into vscode objects per slice of this many milliseconds (a file with 1,000 findings). */
+const PUBLISH_SLICE_MS = 4;
+
+export function toDiagnostic(data: PositionedDiagnostic, uri: vscode.Uri, targets?: Map<string, vscode.Uri>): vscode.Diagnostic {
+  const d = new vscode.Diagnostic(toRange(data.range), data.message, SEVERITY[data.severity]);
   d.source = SOURCE;
-  d.code = data.ruleId ? (data.href ? { value: data.ruleId, target: vscode.Uri.parse(data.href) } : data.ruleId) : ANALYSIS_CODE;
+  let target: vscode.Uri | undefined;
+  if (data.href) {
+    target = targets?.get(data.href);
+    if (!target) {
+      target = vscode.Uri.parse(data.href);
+      targets?.set(data.href, target);
+    }
+  }
+  d.code = data.ruleId ? (target ? { value: data.ruleId, target } : data.ruleId) : ANALYSIS_CODE;
   if (data.related.length) {
-    d.relatedInformation = data.related.map(
-      (r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(uri, new vscode.Range(positionAt(r.span.start), positionAt(r.span.end))), r.message),
-    );
+    d.relatedInformation = data.related.map((r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(uri, toRange(r.range)), r.message));
   }
   const tags = data.tags.map((t) => (t === 'unnecessary' ? vscode.DiagnosticTag.Unnecessary : vscode.DiagnosticTag.Deprecated));
   if (tags.length) d.tags = tags;
   return d;
+}
+
+/** A check of one document version under one set of options, running. */
+interface Running {
+  version: number;
+  optionsKey: string;
+  done: Promise<DocState | undefined>;
 }
 
 export class Validator implements vscode.Disposable {
@@ -59,13 +92,17 @@ export class Validator implements vscode.Disposable {
   private readonly states = new Map<string, DocState>();
   private readonly skips = new Map<string, Skip>();
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
-  private readonly running = new Set<string>();
+  private readonly running = new Map<string, Running>();
+  /** The check that runs after the running one, for the document as it is then (one per document). */
+  private readonly waiting = new Map<string, Promise<DocState | undefined>>();
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   /** Fired after a document's report or diagnostics changed (CodeLens, status item). */
   readonly onDidChange = this.changed.event;
   /** Files whose diagnostics came from the workspace check: re-read from disk when their editor closes. */
   readonly fromWorkspaceCheck = new Set<string>();
   private lastDuration = 0;
+  /** Documentation links, parsed once. */
+  private readonly targets = new Map<string, vscode.Uri>();
 
   constructor(private readonly services: Services) {}
 
@@ -86,7 +123,7 @@ export class Validator implements vscode.Disposable {
 
   isBusy(uri: vscode.Uri): boolean {
     const k = uri.toString();
-    return this.timers.has(k) || this.running.has(k);
+    return this.timers.has(k) || this.running.has(k) || this.waiting.has(k);
   }
 
   /** Whether VS Code shows this document in a served language and a scheme worth checking. */
@@ -124,6 +161,7 @@ export class Validator implements vscode.Disposable {
     this.states.delete(key);
     this.skips.delete(key);
     this.collection.delete(uri);
+    this.services.checker.forget(key);
     this.changed.fire(uri);
   }
 
@@ -136,21 +174,42 @@ export class Validator implements vscode.Disposable {
     this.collection.clear();
   }
 
-  /** Checks a document now (if it changed since its last check) and publishes the result. */
-  async validate(doc: vscode.TextDocument): Promise<DocState | undefined> {
-    if (!this.serves(doc) || doc.isClosed) return undefined;
+  /**
+   * Checks a document now (if it changed since its last check) and publishes the result. While a check of an
+   * older version runs, the document waits for it (one waiting check per document, shared by every caller).
+   */
+  validate(doc: vscode.TextDocument): Promise<DocState | undefined> {
+    if (!this.serves(doc) || doc.isClosed) return Promise.resolve(undefined);
     const key = doc.uri.toString();
-    this.running.add(key);
-    try {
-      const engine = await this.services.engine();
-      return this.validateWith(engine, doc);
-    } catch (e) {
-      this.services.log.error(`InitLens could not check ${doc.uri.toString(true)}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-      return undefined;
-    } finally {
-      this.running.delete(key);
-      this.changed.fire(doc.uri);
+    const settings = this.services.settings(doc.uri);
+    const oKey = optionsKey(settings);
+    const current = this.states.get(key);
+    if (current && current.version === doc.version && current.optionsKey === oKey) return Promise.resolve(current);
+    const running = this.running.get(key);
+    if (running) {
+      if (running.version === doc.version && running.optionsKey === oKey) return running.done;
+      let next = this.waiting.get(key);
+      if (!next) {
+        next = running.done
+          .then(
+            () => undefined,
+            () => undefined,
+          )
+          .then(() => {
+            this.waiting.delete(key);
+            return this.validate(doc);
+          });
+        this.waiting.set(key, next);
+      }
+      return next;
     }
+    const entry: Running = { version: doc.version, optionsKey: oKey, done: Promise.resolve(undefined) };
+    this.running.set(key, entry);
+    entry.done = this.check(doc, settings, oKey).finally(() => {
+      if (this.running.get(key) === entry) this.running.delete(key);
+      this.changed.fire(doc.uri);
+    });
+    return entry.done;
   }
 
   /** The stored check if it is of the document's current version and settings, else undefined (no check run). */
@@ -164,83 +223,112 @@ export class Validator implements vscode.Disposable {
    * settings (hover, code actions and CodeLens ask here). Undefined when the document is not checked.
    */
   async ensure(doc: vscode.TextDocument): Promise<DocState | undefined> {
-    const s = this.states.get(doc.uri.toString());
-    const settings = this.services.settings(doc.uri);
-    if (s && s.version === doc.version && s.optionsKey === optionsKey(settings)) return s;
+    const s = this.current(doc);
+    if (s) return s;
     if (!this.serves(doc)) return undefined;
     this.cancel(doc.uri);
     return this.validate(doc);
   }
 
-  private validateWith(engine: Engine, doc: vscode.TextDocument): DocState | undefined {
+  private async check(doc: vscode.TextDocument, settings: Settings, oKey: string): Promise<DocState | undefined> {
     const key = doc.uri.toString();
-    const settings = this.services.settings(doc.uri);
-    const fileName = engineFileName(doc.uri.path || doc.fileName, doc.languageId, engine.CLAIMED_EXTENSIONS);
-    const skip = this.skipReason(engine, doc, fileName, settings);
-    if (skip) {
-      this.states.delete(key);
-      this.skips.set(key, { reason: skip });
-      this.collection.delete(doc.uri);
-      if (settings.trace !== 'off') this.services.log.info(`skipped ${doc.uri.toString(true)}: ${skip}`);
+    if (!settings.enable) {
+      this.skipped(doc, 'disabled by "initlens.enable"', settings);
       return undefined;
     }
-    const oKey = optionsKey(settings);
-    const current = this.states.get(key);
-    if (current && current.version === doc.version && current.optionsKey === oKey) return current;
-
     const text = doc.getText();
     const version = doc.version;
-    const t0 = performance.now();
-    const report = engine.checkText(text, fileName, checkOptionsOf(settings));
-    const durationMs = performance.now() - t0;
-    this.lastDuration = durationMs;
-    // The engine is synchronous, so the document cannot have changed meanwhile; this guards the awaits above.
-    if (doc.isClosed || doc.version !== version) return undefined;
-
-    const state = this.publish(doc.uri, text, version, oKey, report, durationMs, (o) => doc.positionAt(o));
-    this.skips.delete(key);
-    this.logCheck(doc.uri, state, settings);
-    return state;
+    const outdated = () => doc.isClosed || doc.version !== version;
+    try {
+      const t0 = performance.now();
+      const outcome = await this.services.checker.check(
+        {
+          text,
+          path: doc.uri.path || doc.fileName,
+          languageId: doc.languageId,
+          frameworks: settings.frameworks,
+          options: checkOptionsOf(settings),
+          repository: this.services.repository,
+          // An incremental session once the document is edited (a session keeps the parse: not for every open file).
+          session: doc.version > 1 ? key : undefined,
+        },
+        { stale: outdated },
+      );
+      const totalMs = performance.now() - t0;
+      if (outcome?.kind === 'checked') this.lastDuration = outcome.durationMs;
+      // The document may have changed (or closed, or the settings) while the check ran: drop the result.
+      if (!outcome || outdated() || optionsKey(this.services.settings(doc.uri)) !== oKey) {
+        if (settings.trace !== 'off') this.services.log.info(`dropped the check of ${doc.uri.toString(true)} version ${version}: outdated`);
+        return undefined;
+      }
+      if (outcome.kind === 'skipped') {
+        this.skipped(doc, outcome.reason, settings);
+        return undefined;
+      }
+      const state = await this.publish(doc.uri, text, version, oKey, outcome, outdated);
+      if (!state) {
+        if (settings.trace !== 'off') this.services.log.info(`dropped the check of ${doc.uri.toString(true)} version ${version}: outdated`);
+        return undefined;
+      }
+      this.skips.delete(key);
+      this.logCheck(doc.uri, state, settings, totalMs, outcome.threadId);
+      return state;
+    } catch (e) {
+      this.services.log.error(`InitLens could not check ${doc.uri.toString(true)}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      return undefined;
+    }
   }
 
-  /** Publishes a report's diagnostics and remembers the findings behind them. */
-  publish(
+  private skipped(doc: vscode.TextDocument, reason: string, settings: Settings): void {
+    const key = doc.uri.toString();
+    this.states.delete(key);
+    this.skips.set(key, { reason });
+    this.collection.delete(doc.uri);
+    if (settings.trace !== 'off') this.services.log.info(`skipped ${doc.uri.toString(true)}: ${reason}`);
+  }
+
+  /**
+   * Publishes a check's diagnostics (positioned in `text`) and remembers the findings behind them. Many
+   * diagnostics are made a few milliseconds at a time, letting the event loop run in between; undefined when
+   * `stale()` says the document changed meanwhile (nothing published).
+   */
+  async publish(
     uri: vscode.Uri,
     text: string,
     version: number,
     oKey: string,
-    report: FileReport,
-    durationMs: number,
-    positionAt: (offset: number) => vscode.Position,
-  ): DocState {
-    const data = diagnosticsOf(report, this.services.repository);
+    outcome: Extract<CheckOutcome, { kind: 'checked' }>,
+    stale?: () => boolean,
+  ): Promise<DocState | undefined> {
+    const { report, durationMs, lenses, modelIndex } = outcome;
     const diagnostics: vscode.Diagnostic[] = [];
     const findings = new Map<string, Finding>();
-    for (const d of data) {
-      const diag = toDiagnostic(d, uri, positionAt);
+    let publishMs = 0;
+    let slice = performance.now();
+    for (const d of outcome.diagnostics) {
+      const diag = toDiagnostic(d, uri, this.targets);
       diagnostics.push(diag);
       if (d.finding !== undefined) findings.set(diagnosticKey(diag), report.findings[d.finding]);
+      if (performance.now() - slice >= PUBLISH_SLICE_MS) {
+        publishMs += performance.now() - slice;
+        await yieldToLoop();
+        if (stale?.()) return undefined;
+        slice = performance.now();
+      }
     }
     this.collection.set(uri, diagnostics);
-    const state: DocState = { uri, version, optionsKey: oKey, text, report, durationMs, findings };
+    publishMs += performance.now() - slice;
+    const state: DocState = { uri, version, optionsKey: oKey, text, report, durationMs, findings, lenses, modelIndex, publishMs };
     this.states.set(uri.toString(), state);
     this.changed.fire(uri);
     return state;
   }
 
-  private skipReason(engine: Engine, doc: vscode.TextDocument, fileName: string, settings: Settings): string | undefined {
-    if (!settings.enable) return 'disabled by "initlens.enable"';
-    if (!engine.isCheckable(fileName)) return 'not a file InitLens analyzes (declaration file or unknown extension)';
-    const analyzer = engine.analyzerIdFor(fileName);
-    if (!analyzerEnabled(settings, analyzer)) return `the ${analyzer} analyzer is off in "initlens.frameworks"`;
-    if (!engine.mayContainModels(doc.getText(), fileName)) return `no ${analyzer} model here (the file does not import or mention ${analyzer})`;
-    return undefined;
-  }
-
-  private logCheck(uri: vscode.Uri, state: DocState, settings: Settings): void {
+  private logCheck(uri: vscode.Uri, state: DocState, settings: Settings, totalMs: number, threadId: number | undefined): void {
     const { report, durationMs } = state;
     const log = this.services.log;
-    const what = `${uri.toString(true)}: ${report.models.length} model(s), ${report.findings.length} finding(s) in ${durationMs.toFixed(1)} ms`;
+    const where = threadId === undefined ? '' : threadId === 0 ? ', on the host thread' : `, in the check worker (${totalMs.toFixed(1)} ms with the round trip)`;
+    const what = `${uri.toString(true)}: ${report.models.length} model(s), ${report.findings.length} finding(s) in ${durationMs.toFixed(1)} ms${where}; published in ${(state.publishMs ?? 0).toFixed(1)} ms`;
     if (settings.trace !== 'off') log.info(`checked ${what}`);
     else log.debug(`checked ${what}`);
     if (settings.trace === 'verbose') {

@@ -4,8 +4,7 @@
  * published to the Problems panel, under a cancellable progress notification.
  */
 import * as vscode from 'vscode';
-import { computeLineStarts, lineColAt } from '../core/model';
-import { includeGlobOf } from './logic/languages';
+import { hasExtension, includeGlobOf } from './logic/languages';
 import { analyzerEnabled, checkOptionsOf, optionsKey } from './logic/settings';
 import { decodeUtf8, excludeGlobOf, MAX_FILE_BYTES, workspaceSummaryText, type WorkspaceSummary } from './logic/workspace';
 import type { Services } from './services';
@@ -14,34 +13,31 @@ import type { Validator } from './validator';
 /** Yields to the extension host between files, so typing and other extensions stay responsive. */
 const yieldNow = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
-export function positionAtOf(text: string): (offset: number) => vscode.Position {
-  const starts = computeLineStarts(text);
-  return (offset) => {
-    const { line, column } = lineColAt(text, Math.max(0, Math.min(offset, text.length)), starts);
-    return new vscode.Position(line - 1, column - 1);
-  };
-}
-
 /** Checks one file from disk and publishes it (the workspace check, and an editor closed on a checked file). */
 export async function checkFileFromDisk(uri: vscode.Uri, validator: Validator, services: Services): Promise<{ checked: boolean; reason?: string; models?: number; findings?: number }> {
-  const engine = await services.engine();
   const settings = services.settings(uri);
   const fileName = uri.path;
   if (!settings.enable) return { checked: false, reason: 'disabled' };
-  if (!engine.isCheckable(fileName) || !analyzerEnabled(settings, engine.analyzerIdFor(fileName))) return { checked: false, reason: 'not analyzed' };
+  const analyzer = (await services.checker.analyzers()).find((a) => hasExtension(fileName, a.extensions));
+  if (!analyzer || !analyzerEnabled(settings, analyzer.id)) return { checked: false, reason: 'not analyzed' };
   const stat = await vscode.workspace.fs.stat(uri);
   if (stat.size > MAX_FILE_BYTES) return { checked: false, reason: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB` };
   const text = decodeUtf8(await vscode.workspace.fs.readFile(uri));
   if (text === undefined) return { checked: false, reason: 'not UTF-8' };
-  if (!engine.mayContainModels(text, fileName)) {
+  const outcome = await services.checker.check({ text, path: fileName, frameworks: settings.frameworks, options: checkOptionsOf(settings), repository: services.repository });
+  if (!outcome) return { checked: false, reason: 'not checked' };
+  // Opened in an editor meanwhile: the editor's text is what counts, and the validator checks it.
+  const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  if (doc && !doc.isClosed && validator.serves(doc)) return { checked: true, models: outcome.kind === 'checked' ? outcome.report.models.length : 0, findings: outcome.kind === 'checked' ? outcome.report.findings.length : 0 };
+  if (outcome.kind === 'skipped') {
+    if (outcome.code !== 'no-model') return { checked: false, reason: 'not analyzed' };
     validator.collection.delete(uri);
     return { checked: true, models: 0, findings: 0 };
   }
-  const t0 = performance.now();
-  const report = engine.checkText(text, fileName, checkOptionsOf(settings));
-  const ms = performance.now() - t0;
+  const { report } = outcome;
   // Version -1: a file read from disk, not an editor's document; hover and code actions re-check opened documents.
-  validator.publish(uri, text, -1, optionsKey(settings), report, ms, positionAtOf(text));
+  const opened = () => vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString() && !d.isClosed);
+  if (!(await validator.publish(uri, text, -1, optionsKey(settings), outcome, opened))) return { checked: true, models: report.models.length, findings: report.findings.length };
   validator.fromWorkspaceCheck.add(uri.toString());
   for (const p of report.problems) services.log.info(`${uri.toString(true)}: analysis limited: ${p.message}`);
   return { checked: true, models: report.models.length, findings: report.findings.length };
@@ -57,9 +53,8 @@ export async function checkWorkspace(validator: Validator, services: Services): 
     { location: vscode.ProgressLocation.Notification, title: 'InitLens: checking the workspace', cancellable: true },
     async (progress, token) => {
       const t0 = performance.now();
-      const engine = await services.engine();
       const settings = services.settings();
-      const extensions = engine.ANALYZER_INFO.filter((a) => analyzerEnabled(settings, a.id)).flatMap((a) => a.extensions);
+      const extensions = (await services.checker.analyzers()).filter((a) => analyzerEnabled(settings, a.id)).flatMap((a) => a.extensions);
       const summary: WorkspaceSummary = { files: 0, checked: 0, models: 0, findings: 0, skipped: 0, cancelled: false, ms: 0 };
       if (!extensions.length) {
         void vscode.window.showInformationMessage('InitLens: every analyzer is off in "initlens.frameworks".');

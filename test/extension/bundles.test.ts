@@ -12,7 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { before, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import vm from 'node:vm';
 import { cancellationToken, CodeActionKind, createFakeVscode, type FakeDocument, type FakeHost, Position, until } from './fake-vscode';
 import { example, exampleFiles, ROOT, TORCH_MODELS } from './helpers';
@@ -30,7 +30,7 @@ function newest(dir: string): number {
 }
 
 before(() => {
-  const outputs = ['extension.js', 'engine.js', 'web/extension.js'].map((f) => join(DIST, f));
+  const outputs = ['extension.js', 'engine.js', 'checkWorker.js', 'web/extension.js'].map((f) => join(DIST, f));
   const stale = outputs.some((f) => !existsSync(f) || statSync(f).mtimeMs < newest(join(ROOT, 'src')));
   if (stale) execFileSync(process.execPath, ['esbuild.js'], { cwd: ROOT, stdio: 'inherit' });
 });
@@ -91,6 +91,8 @@ for (const [label, load] of [
     let host: FakeHost;
     let api: any;
     let activationMs = 0;
+    // Deactivation: the Node bundle's check worker stops with it.
+    after(() => host?.context.subscriptions.forEach((d) => d.dispose()));
 
     test('activates fast, registers its providers and commands, and does not load the engine yet', () => {
       host = createFakeVscode(pkg);
@@ -130,6 +132,17 @@ for (const [label, load] of [
       const status = host.statusItems[0] as { text: string; detail: string };
       await until(() => status.text === 'InitLens: 1 model, 9 findings', 5000, 'status text');
       assert.match(status.detail, /^tfjs · checked in \d+ ms$/);
+    });
+
+    test(load === loadNode ? 'the checks ran in a worker thread' : 'the checks ran on the web extension host thread', async () => {
+      const info = plain(await api.checkerInfo());
+      if (load === loadNode) {
+        assert.equal(info.mode, 'worker');
+        assert.ok(info.threadId > 0, `worker thread id ${info.threadId}`);
+        assert.ok(host.log.some((l) => /engine loaded in the check worker \(thread \d+\)/.test(l)), host.log.join('\n'));
+      } else {
+        assert.deepEqual(info, { mode: 'in-thread' });
+      }
     });
 
     test('code actions: the fix (preferred), fix all of the rule, disable line and file, documentation', async () => {

@@ -51,9 +51,11 @@ export class Position {
 export class Range {
   readonly start: Position;
   readonly end: Position;
-  constructor(start: Position, end: Position) {
-    this.start = start;
-    this.end = end;
+  constructor(start: Position, end: Position);
+  constructor(startLine: number, startCharacter: number, endLine: number, endCharacter: number);
+  constructor(a: Position | number, b: Position | number, c?: number, d?: number) {
+    this.start = typeof a === 'number' ? new Position(a, b as number) : a;
+    this.end = typeof a === 'number' ? new Position(c!, d!) : (b as Position);
   }
   contains(p: Position | Range): boolean {
     if (p instanceof Range) return this.contains(p.start) && this.contains(p.end);

@@ -4,7 +4,9 @@ import { test } from 'node:test';
 import { DEFAULT_THRESHOLDS } from '../../src/core/rules';
 import { modelLenses, modelLensTitle, signalVerdict, weightedBeforeReadout } from '../../src/extension/logic/codelens';
 import { layerAt, layerHoverMarkdown, modelAt, modelHoverMarkdown } from '../../src/extension/logic/hover';
-import { check, checkSource, exampleFiles } from './helpers';
+import { generateModelFile } from '../../bench/lint-latency';
+import { findingCounts, findingsOfModel } from '../../src/extension/logic/diagnostics';
+import { check, checkSource, example, exampleFiles } from './helpers';
 
 function row(md: string, label: string): string | undefined {
   const line = md.split('\n').find((l) => l.startsWith(`| ${label} |`));
@@ -111,4 +113,14 @@ export function build(units: number) {
   assert.equal(weightedBeforeReadout(report.models[0]), 1);
   assert.equal(signalVerdict({ estimate: undefined, lo: 0, hi: Infinity }, DEFAULT_THRESHOLDS), undefined);
   assert.equal(signalVerdict({ estimate: 1e-3, lo: 1e-4, hi: 2e-3 }, DEFAULT_THRESHOLDS), 'vanishing');
+});
+
+test('findingCounts counts per model what findingsOfModel finds, in one pass', () => {
+  for (const text of [generateModelFile(1200), ...exampleFiles().map((f) => example(f))]) {
+    const report = checkSource(text, 'm.ts');
+    assert.deepEqual(
+      findingCounts(report),
+      report.models.map((m) => findingsOfModel(report, m).length),
+    );
+  }
 });

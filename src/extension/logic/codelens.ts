@@ -9,7 +9,7 @@ import { WEIGHTED_KINDS, type Span } from '../../core/model';
 import type { FileReport, Moment, ModelReport } from '../../core/report';
 import type { SignalThresholds } from '../../core/rules/types';
 import { formatRatio, layerCount } from '../../cli/results';
-import { findingsOfModel } from './diagnostics';
+import { findingCounts } from './diagnostics';
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -69,8 +69,10 @@ export interface ModelLens {
 }
 
 export function modelLenses(report: FileReport, thresholds?: SignalThresholds): ModelLens[] {
+  // One pass over the findings (a file with 130 models and 1,100 findings: not 130 passes).
+  const counts = findingCounts(report);
   return report.models.map((m, i) => {
-    const findings = findingsOfModel(report, m).length;
+    const findings = counts[i];
     const base = modelLensTitle(m, thresholds);
     return {
       span: m.model.span,

@@ -81,6 +81,17 @@ export function findingsOfModel(report: FileReport, model: ModelReport): Finding
   return report.findings.filter((f) => modelOf(report, f) === model);
 }
 
+/** How many findings each model of the report has (by model index), as findingsOfModel counts them, in one pass. */
+export function findingCounts(report: FileReport): number[] {
+  const counts = report.models.map(() => 0);
+  const index = new Map(report.models.map((m, i) => [m, i]));
+  for (const f of report.findings) {
+    const m = modelOf(report, f);
+    if (m) counts[index.get(m)!]++;
+  }
+  return counts;
+}
+
 /** The whole extent of a model in the text: its construction and every layer. */
 export function spanOfModel(m: ModelReport): Span {
   let start = m.model.span.start;

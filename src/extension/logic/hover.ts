@@ -59,6 +59,23 @@ export function layerAt(report: FileReport | undefined, offset: number): LayerHi
   return best?.hit;
 }
 
+/**
+ * The report with the models that can answer a hover at `offset` (layerAt, modelAt, modelHoverMarkdown give the
+ * same answers on it): those whose spans reach over it (`modelIndex.extents`), and the models that share their
+ * names (findings are matched to models by name first). For a report whose models are read on demand (a large
+ * file checked in the worker), so that the others stay unread; without an index, the report itself.
+ */
+export function reportAround(report: FileReport, modelIndex: { extents: [number, number][]; names: string[] } | undefined, offset: number): FileReport {
+  if (!modelIndex) return report;
+  const names = new Set<string>();
+  modelIndex.extents.forEach(([lo, hi], i) => {
+    if (lo <= offset && offset <= hi) names.add(modelIndex.names[i]);
+  });
+  const models: ModelReport[] = [];
+  for (let i = 0; i < modelIndex.names.length; i++) if (names.has(modelIndex.names[i])) models.push(report.models[i]);
+  return { ...report, models };
+}
+
 /** The model whose construction expression (`tf.sequential(...)`) contains `offset`, when no layer does. */
 export function modelAt(report: FileReport | undefined, offset: number): ModelReport | undefined {
   if (!report) return undefined;

@@ -1,9 +1,18 @@
 // The contract between an in-host suite, the driver extension and the harness.
 
+/** What the driver gives a test. */
+export interface InHostContext {
+  /**
+   * A line for the driver log and the test's result (`notes`). console.log does not do it: VS Code's extension
+   * host forwards the console to the browser's devtools, and does not let it be replaced.
+   */
+  log(message: string): void;
+}
+
 /** One test of an in-host suite: runs inside VS Code's extension host, with the `vscode` API. */
 export interface InHostTest {
   name: string;
-  run(): Promise<void> | void;
+  run(context: InHostContext): Promise<void> | void;
   /** Per-test timeout (ms); default INITLENS_E2E_TEST_TIMEOUT_MS or 60 s. */
   timeoutMs?: number;
 }
@@ -26,6 +35,8 @@ export interface InHostResult {
   ok: boolean;
   error?: string;
   ms: number;
+  /** What the test wrote with its context's log (also in the driver log). */
+  notes?: string[];
 }
 
 /** Environment variables the driver reads (code-server passes its environment to extension hosts). */

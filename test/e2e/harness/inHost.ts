@@ -60,6 +60,8 @@ export interface RunInHostSuiteOptions {
   extensionDirs?: string[];
   settings?: Record<string, unknown>;
   env?: Record<string, string>;
+  /** Extra code-server command-line arguments (e.g. `--disable-extension <id>`). */
+  args?: string[];
   /** Per-test timeout inside the host (default 60 s; a test's own timeoutMs wins). */
   testTimeoutMs?: number;
   /** Whole run: from browser connected to results written (default 5 min). */
@@ -113,6 +115,7 @@ export async function runInHostSuite(opts: RunInHostSuiteOptions): Promise<InHos
       vsix: opts.vsix,
       extensionDirs: [driver, ...(opts.extensionDirs ?? [])],
       settings: opts.settings,
+      args: opts.args,
       env: {
         ...opts.env,
         [ENV_SUITE]: suite,

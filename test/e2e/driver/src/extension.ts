@@ -88,7 +88,10 @@ function testsOf(mod: InHostSuiteModule): InHostTest[] {
   const d = mod.default;
   const list = mod.tests ?? (Array.isArray(d) ? d : d?.tests);
   if (Array.isArray(list)) return list;
-  if (typeof mod.run === 'function') return [{ name: 'run', run: mod.run }];
+  if (typeof mod.run === 'function') {
+    const run = mod.run;
+    return [{ name: 'run', run: () => run() }];
+  }
   throw new Error('the suite exports no tests (export const tests: InHostTest[], export default [...], or export function run())');
 }
 
@@ -110,12 +113,20 @@ async function runSuite(cfg: Config, log: (s: string) => void): Promise<InHostRe
   for (const t of tests) {
     const start = Date.now();
     const timeout = t.timeoutMs ?? cfg.timeoutMs;
+    // What the test says through its context goes to the driver log and its result.
+    const notes: string[] = [];
+    const context = {
+      log: (line: string) => {
+        notes.push(line);
+        log(`  | ${line}`);
+      },
+    };
     try {
-      await withTimeout(Promise.resolve().then(() => t.run()), timeout, t.name);
-      results.push({ name: t.name, ok: true, ms: Date.now() - start });
+      await withTimeout(Promise.resolve().then(() => t.run(context)), timeout, t.name);
+      results.push({ name: t.name, ok: true, ms: Date.now() - start, ...(notes.length ? { notes } : {}) });
       log(`ok   ${t.name} (${Date.now() - start} ms)`);
     } catch (e) {
-      results.push({ name: t.name, ok: false, error: errorText(e), ms: Date.now() - start });
+      results.push({ name: t.name, ok: false, error: errorText(e), ms: Date.now() - start, ...(notes.length ? { notes } : {}) });
       log(`FAIL ${t.name} (${Date.now() - start} ms)\n${errorText(e)}`);
     }
   }
