@@ -93,7 +93,7 @@ function fmt(v: number, digits = 3): string {
 
 export function targets(results: Results): TargetRow[] {
   const rows: TargetRow[] = [];
-  const add = (target: string, f: () => { value: string; met: boolean } | undefined) => {
+  const add = (target: string, f: () => { value: string; met: boolean | undefined } | undefined) => {
     try {
       const r = f();
       rows.push(r ? { target, ...r } : { target, value: 'not measured', met: undefined });
@@ -160,13 +160,22 @@ export function targets(results: Results): TargetRow[] {
     return { value: `${ex.length - slow.length}/${ex.length} under 1 s`, met: slow.length === 0 };
   });
   const ed = results.editor as Any;
-  add('Extension activation under 50 ms', () => {
-    const ms = ed.activationMs ?? ed.activation?.ms;
-    return typeof ms === 'number' ? { value: `${fmt(ms)} ms`, met: ms < 50 } : undefined;
+  add('Extension activation under 50 ms (as the host reports it; activate() itself)', () => {
+    const w = ed.codeServer.worker;
+    const host = w.activation.hostReportedMs;
+    return typeof host === 'number' ? { value: `${fmt(host)} ms (activate() ${fmt(w.activation.activateMs)} ms)`, met: host < 50 } : undefined;
   });
   add('Longest extension-host event-loop block < 50 ms while editing a 10,000-line file', () => {
-    const ms = ed.eventLoop?.worker?.maxMs ?? ed.eventLoop?.maxMs;
-    return typeof ms === 'number' ? { value: `${fmt(ms)} ms`, met: ms < 50 } : undefined;
+    const w = ed.codeServer.worker.largeFile.editing;
+    const t = ed.codeServer['in-thread']?.largeFile?.editing;
+    return {
+      value: `${fmt(w.loop.maxMs)} ms with the worker (per session ${w.maxMsBySession.map((x: number) => fmt(x)).join('/')})${t ? `; ${fmt(t.loop.maxMs)} ms checking on the host thread` : ''}`,
+      met: w.loop.maxMs < 50,
+    };
+  });
+  add('Memory of the extension host after opening 50 model files (no target)', () => {
+    const m = ed.codeServer.worker.memory;
+    return { value: `rss ${m.before.rssMB} → ${m.after.rssMB} MB, host heap ${m.before.heapUsedMB} → ${m.after.heapUsedMB} MB, worker heap ${m.checker?.workerHeapUsedMB} MB`, met: undefined };
   });
   const b = results.bundles as Any;
   add('vsix under 10 MB', () => ({ value: `${fmt(b['initlens.vsix'] / 1e6)} MB`, met: b['initlens.vsix'] < 10e6 }));
