@@ -63,6 +63,8 @@ interface Slot {
   /** Ids sent and not yet answered, oldest first: the worker handles them in this order. */
   pending: number[];
   gone: boolean;
+  /** The uncaught error that is ending the thread, said when its 'exit' comes. */
+  error?: string;
 }
 
 export interface PoolEvents {
@@ -106,8 +108,13 @@ export class CheckPool {
       const slot: Slot = { worker, ready: false, pending: [], gone: false };
       this.slots.push(slot);
       worker.on('message', (message: FromWorker) => this.onMessage(slot, message));
-      worker.on('error', (error) => this.onGone(slot, messageOf(error)));
-      worker.on('exit', (code) => this.onGone(slot, `the worker thread exited with code ${code}`));
+      // An uncaught error ends the thread, but its 'error' event can come before messages the thread posted
+      // earlier (a result just sent): acting on it then would blame a file already checked. Node delivers every
+      // message before 'exit' (lib/internal/worker.js drains the ports first), so the thread's end is handled there.
+      worker.on('error', (error) => {
+        slot.error ??= messageOf(error);
+      });
+      worker.on('exit', (code) => this.onGone(slot, slot.error ?? `the worker thread exited with code ${code}`));
     }
   }
 
