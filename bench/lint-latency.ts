@@ -13,7 +13,7 @@ import { ts } from 'ts-morph';
 import { checkText, createCheckSession } from '../src/engine/check';
 import { mulberry32 as rng } from '../test/helpers/rng';
 
-import { median, quantile, time } from './stats';
+import { keystrokeEdits, latency, median, quantile, time } from './stats';
 
 /** A realistic tfjs file: several models of dense/conv/bn/dropout layers with mixed initializers, plus plain code. */
 export function generateModelFile(targetLines: number): string {
@@ -75,20 +75,12 @@ export function recheckLatency(lines = 1000, edits = 400): { lines: number; edit
   for (let i = 0; i < 5; i++) checkText(text, 'edit.ts');
   const sessionMs: number[] = [];
   const fullMs: number[] = [];
-  let current = text;
-  let typedAt = -1;
-  for (let i = 0; i < edits; i++) {
-    if (typedAt >= 0) {
-      current = current.slice(0, typedAt) + current.slice(typedAt + 1);
-      typedAt = -1;
-    } else {
-      typedAt = Math.floor(random() * current.length);
-      current = current.slice(0, typedAt) + '7a\n'[Math.floor(random() * 3)] + current.slice(typedAt);
-    }
+  let i = 0;
+  for (const current of keystrokeEdits(text, edits, random)) {
     const t0 = performance.now();
     session.check(current, 'edit.ts');
     sessionMs.push(performance.now() - t0);
-    if (i % 8 === 0) {
+    if (i++ % 8 === 0) {
       const t1 = performance.now();
       checkText(current, 'edit.ts');
       fullMs.push(performance.now() - t1);
@@ -97,7 +89,7 @@ export function recheckLatency(lines = 1000, edits = 400): { lines: number; edit
   return {
     lines: text.split('\n').length,
     edits,
-    session: { medianMs: median(sessionMs), p95Ms: quantile(sessionMs, 0.95), maxMs: Math.max(...sessionMs) },
+    session: latency(sessionMs),
     full: { medianMs: median(fullMs), p95Ms: quantile(fullMs, 0.95) },
   };
 }

@@ -21,7 +21,7 @@ import { parser } from '@lezer/python';
 import { analyzePython, createPythonSession } from '../src/analyzers/python';
 import { checkText, createCheckSession } from '../src/engine/check';
 import { mulberry32 as rng } from '../test/helpers/rng';
-import { median, quantile } from './stats';
+import { keystrokeEdits, latency, median, type Latency } from './stats';
 
 const EXAMPLES = join(__dirname, '..', 'examples', 'python');
 const MIX = ['mlp.py', 'cnn_batchnorm.py', 'resnet_block.py', 'lstm_tagger.py', 'keras_selu.py'];
@@ -94,15 +94,6 @@ function row(name: string, text: string, runs: number): PythonLatencyRow {
 }
 
 
-export interface Latency {
-  medianMs: number;
-  p95Ms: number;
-  maxMs: number;
-}
-
-function latency(xs: number[]): Latency {
-  return { medianMs: median(xs), p95Ms: quantile(xs, 0.95), maxMs: Math.max(...xs) };
-}
 
 export interface PythonRecheck {
   lines: number;
@@ -140,17 +131,7 @@ export function pythonRecheckLatency(lines = 1000, edits = 200): PythonRecheck {
       fn();
       xs.push(performance.now() - t0);
     };
-    let current = text;
-    let typedAt = -1;
-    for (let i = 0; i < edits; i++) {
-      if (typedAt >= 0) {
-        current = current.slice(0, typedAt) + current.slice(typedAt + 1);
-        typedAt = -1;
-      } else {
-        typedAt = Math.floor(random() * current.length);
-        current = current.slice(0, typedAt) + '7a\n'[Math.floor(random() * 3)] + current.slice(typedAt);
-      }
-      const t = current;
+    for (const t of keystrokeEdits(text, edits, random)) {
       timed(samples.analysisSession, () => analysisSession.analyze(t, file));
       timed(samples.checkSession, () => checkSession.check(t, file));
       timed(samples.analysisFull, () => analyzePython(t, file));
