@@ -6,13 +6,12 @@
  *
  * Outcomes go back as a small "done" message plus parts on the request's MessageChannel (logic/workerProtocol.ts).
  */
-import { serialize } from 'node:v8';
 import { parentPort, threadId, type MessagePort } from 'node:worker_threads';
-import type { ModelReport } from '../core/report';
 import { SessionCache } from './checker';
 import * as engine from './engine';
 import { runCheck } from './logic/check';
-import { spanExtent, splitOutcome, type HostMessage, type PackedModels, type WorkerMessage } from './logic/workerProtocol';
+import { packModels } from './packModels';
+import { splitOutcome, type HostMessage, type WorkerMessage } from './logic/workerProtocol';
 
 const host = parentPort;
 if (!host) throw new Error('checkWorker.js runs as a worker thread of the InitLens extension');
@@ -22,16 +21,6 @@ const PACK_ABOVE_LAYERS = 200;
 
 const sessions = new SessionCache(() => engine.createCheckSession());
 const post = (m: WorkerMessage, transfer?: ArrayBuffer[]) => host.postMessage(m, transfer);
-
-/** The models, serialized into one buffer (transferred, not copied), for the host to read on demand. */
-function packModels(models: ModelReport[]): PackedModels {
-  const each = models.map((m) => serialize(m));
-  const offsets = [0];
-  for (const b of each) offsets.push(offsets[offsets.length - 1] + b.length);
-  const bytes = new Uint8Array(offsets[offsets.length - 1]);
-  each.forEach((b, i) => bytes.set(b, offsets[i]));
-  return { bytes, offsets, extents: models.map((m) => spanExtent(m.model)), names: models.map((m) => m.model.name) };
-}
 
 host.on('message', (msg: HostMessage) => {
   if (msg.type === 'forget') {

@@ -14,10 +14,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import vm from 'node:vm';
-import { serialize } from 'node:v8';
 import { threadId } from 'node:worker_threads';
 import { generateModelFile } from '../../bench/lint-latency';
-import type { ModelReport } from '../../src/core/report';
 import { DEFAULT_THRESHOLDS } from '../../src/core/rules/types';
 import { checkText } from '../../src/engine/check';
 import { InThreadChecker, SessionCache } from '../../src/extension/checker';
@@ -25,8 +23,9 @@ import { positionedDiagnostics, positionMapper, runCheck, type CheckInput } from
 import { modelLenses } from '../../src/extension/logic/codelens';
 import { diagnosticsOf } from '../../src/extension/logic/diagnostics';
 import { layerAt, modelAt, modelHoverMarkdown, reportAround } from '../../src/extension/logic/hover';
-import { joinOutcome, spanExtent, splitOutcome, type PackedModels } from '../../src/extension/logic/workerProtocol';
+import { joinOutcome, spanExtent, splitOutcome } from '../../src/extension/logic/workerProtocol';
 import type { Engine } from '../../src/extension/services';
+import { packModels } from '../../src/extension/packModels';
 import { lazyModels, WorkerChecker } from '../../src/extension/workerChecker';
 import { cancellationToken, CodeActionKind, createFakeVscode, type FakeHost } from './fake-vscode';
 import { example, exampleFiles, REPOSITORY, ROOT } from './helpers';
@@ -59,16 +58,6 @@ function logger(): Logged {
 }
 
 const input = (text: string, path: string, extra: Partial<CheckInput> = {}): CheckInput => ({ text, path, options: {}, repository: REPOSITORY, ...extra });
-
-/** What the worker does (checkWorker.ts): the models V8-serialized into one buffer. */
-function packForTest(models: ModelReport[]): PackedModels {
-  const each = models.map((m) => serialize(m));
-  const offsets = [0];
-  for (const b of each) offsets.push(offsets[offsets.length - 1] + b.length);
-  const bytes = new Uint8Array(offsets[offsets.length - 1]);
-  each.forEach((b, i) => bytes.set(b, offsets[i]));
-  return { bytes, offsets, extents: models.map((m) => spanExtent(m.model)), names: models.map((m) => m.model.name) };
-}
 
 let temp: string;
 before(() => {
@@ -104,7 +93,7 @@ describe('positions and parts (pure)', () => {
     assert.equal(header.kind === 'checked' && header.inline, undefined);
     assert.deepStrictEqual(joinOutcome(structuredClone(header), parts.map((p) => structuredClone(p))), outcome);
     // Packed models: in one buffer, read when first touched, equal once read.
-    const packed = splitOutcome(outcome, undefined, packForTest);
+    const packed = splitOutcome(outcome, undefined, packModels);
     assert.ok(packed.header.kind === 'checked' && packed.header.packed);
     assert.ok(packed.parts.every((p) => !p.models));
     const joined = joinOutcome(structuredClone(packed.header), packed.parts.map((p) => structuredClone(p)), lazyModels);
