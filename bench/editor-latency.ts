@@ -59,7 +59,7 @@ export interface EditorBenchOptions {
   /** Keystrokes per file for the latency (default 30). */
   keystrokes?: number;
   /** Modes to run (default both). */
-  modes?: ('worker' | 'in-thread')[];
+  modes?: ('worker' | 'in-thread' | 'off')[];
   /** Steps of the in-host suite to run: memory, latency, largeFile (default all; activation always). */
   only?: ('memory' | 'latency' | 'largeFile')[];
   /**
@@ -136,12 +136,12 @@ export async function runEditorBench(options: EditorBenchOptions = {}): Promise<
     execFileSync('npm', ['run', '--silent', 'package'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
   }
   const machine = { cpu: cpus()[0]?.model, cores: cpus().length, node: process.version, loadBefore: loadavg().map((x) => Number(x.toFixed(2))) };
-  const modes = options.modes ?? ['worker', 'in-thread'];
+  const modes = options.modes ?? ['worker', 'in-thread', 'off'];
   const runs: Record<string, unknown> = {};
   for (const mode of modes) {
     const ws = makeWorkspace();
     const out = join(ws, '..', 'results.json');
-    log(`code-server run, checks ${mode === 'worker' ? 'in the worker thread' : 'on the extension host thread'}…`);
+    log(`code-server run, ${mode === 'off' ? 'InitLens turned off (the baseline)' : `checks ${mode === 'worker' ? 'in the worker thread' : 'on the extension host thread'}`}…`);
     let activationHostMs: number | null = null;
     try {
       const run = await runInHostSuite({
@@ -154,10 +154,11 @@ export async function runEditorBench(options: EditorBenchOptions = {}): Promise<
           INITLENS_BENCH_BIG: LARGE,
           INITLENS_BENCH_EDITS: String(options.edits ?? 100),
           INITLENS_BENCH_KEYSTROKES: String(options.keystrokes ?? 30),
-          INITLENS_CHECK_IN_WORKER: mode === 'worker' ? '1' : '0',
-          ...(options.only ? { INITLENS_BENCH_ONLY: options.only.join(',') } : {}),
+          INITLENS_CHECK_IN_WORKER: mode === 'in-thread' ? '0' : '1',
+          // The baseline measures the host with InitLens off: only the 10,000-line file's typing sessions.
+          ...(mode === 'off' ? { INITLENS_BENCH_BASELINE: '1', INITLENS_BENCH_ONLY: 'largeFile' } : options.only ? { INITLENS_BENCH_ONLY: options.only.join(',') } : {}),
         },
-        settings: options.withTypeScript ? undefined : QUIET_TYPESCRIPT,
+        settings: { ...(options.withTypeScript ? {} : QUIET_TYPESCRIPT), ...(mode === 'off' ? { 'initlens.enable': false } : {}) },
         testTimeoutMs: 900_000,
         timeoutMs: 2_400_000,
         artifactName: `editor-bench-${mode}`,

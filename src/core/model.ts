@@ -200,6 +200,8 @@ export interface AnalysisResult {
   models: Model[];
   /** Syntax errors and other problems that limit the analysis (not findings). */
   problems: { message: string; span?: Span }[];
+  /** Every syntax error's place (problems show the first few): what they touch is made unknown (syntaxDamage.ts). */
+  syntaxErrors?: Span[];
 }
 
 /** Turns a Span into 1-based line/column for text output. */

@@ -3,12 +3,13 @@
  * preview and the tests all go through here. It never throws: internal failures become `problems`.
  */
 import type { Finding, SeveritySetting } from '../core/findings';
-import { computeLineStarts, type Model, type Span } from '../core/model';
+import { computeLineStarts, lineColAt, type Model, type Span } from '../core/model';
 import { propagate, UNIT_GAUSSIAN, type InputAssumption } from '../core/propagate';
 import type { Prediction } from '../core/report';
 import type { FileReport, ModelReport } from '../core/report';
 import { DEFAULT_THRESHOLDS, RULE_LIST, type SignalThresholds } from '../core/rules';
 import { isSuppressed, parseSuppressions } from '../core/suppress';
+import { distrustSyntaxDamage } from '../core/syntaxDamage';
 import { analyzerFor, type AnalyzerSession, type LanguageAnalyzer } from './languages';
 
 export { RULES, type RuleMeta } from '../core/rules';
@@ -91,6 +92,10 @@ function checkWith(text: string, fileName: string, options: CheckOptions, sessio
     const analysis = analyzerSession(analyzer, session).analyze(text, fileName);
     models = analysis.models;
     report.problems.push(...analysis.problems);
+    if (analysis.syntaxErrors?.length) {
+      const starts = computeLineStarts(text);
+      for (const m of models) distrustSyntaxDamage(m, analysis.syntaxErrors, (offset) => lineColAt(text, offset, starts).line);
+    }
   } catch (e) {
     report.problems.push({ message: `internal error in the ${analyzer.id} analyzer: ${message(e)}` });
     return report;

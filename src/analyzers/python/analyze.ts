@@ -38,11 +38,11 @@ export function analyzeInternal(text: string, previous?: Parsed): Internal {
 function analyzeTree(text: string, tree: Tree): Internal {
   const problems: AnalysisResult['problems'] = [];
   // (hasErrorNodes is remembered per tree: after an incremental re-parse it is known, and a clean tree is not walked again.)
-  const errs = hasErrorNodes(tree) ? syntaxErrors(tree, 10, text) : { spans: [], count: 0 };
+  const errs = hasErrorNodes(tree) ? syntaxErrors(tree, Infinity, text) : { spans: [], count: 0 };
   if (errs.count) {
     const first = errs.spans[0];
     problems.push({
-      message: `Syntax error${errs.count > 1 ? `s (${errs.count})` : ''}: the analysis continues around ${errs.count > 1 ? 'them' : 'it'}.`,
+      message: `Syntax error${errs.count > 1 ? `s (${errs.count})` : ''}: the code around ${errs.count > 1 ? 'them' : 'it'} is not checked until it parses.`,
       span: first,
     });
   }
@@ -50,7 +50,7 @@ function analyzeTree(text: string, tree: Tree): Internal {
   interp.run();
   const models = buildModels(interp);
   problems.push(...interp.problems);
-  const result: AnalysisResult = { models: models.map((m) => m.model), problems };
+  const result: AnalysisResult = { models: models.map((m) => m.model), problems, syntaxErrors: errs.spans };
   const internal: Internal = { text, tree, interp, result, models };
   for (const m of models) INTERNAL.set(m.model, internal);
   return internal;

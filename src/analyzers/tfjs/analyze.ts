@@ -167,7 +167,7 @@ function parse(text: string, fileName: string, problems: AnalysisResult['problem
   return undefined;
 }
 
-function parseProblems(sf: ts.SourceFile, problems: AnalysisResult['problems']): void {
+function parseProblems(sf: ts.SourceFile, problems: AnalysisResult['problems']): Span[] {
   const diags = (sf as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
   const shown = diags.slice(0, 10);
   for (const d of shown) {
@@ -177,6 +177,7 @@ function parseProblems(sf: ts.SourceFile, problems: AnalysisResult['problems']):
     });
   }
   if (diags.length > shown.length) problems.push({ message: `${diags.length - shown.length} more syntax errors.` });
+  return diags.map((d) => ({ start: d.start, end: d.start + d.length }));
 }
 
 /** Analyzes `text`; with `previous` (the last analysis of the same document) the parse is incremental. */
@@ -187,12 +188,12 @@ export function analyzeInternal(text: string, fileName: string, previous?: Inter
     const empty = ts.createSourceFile(fileName, '', ts.ScriptTarget.Latest, true);
     return { text, sf: empty, result: { models: [], problems }, models: [], nsBindings: [] };
   }
-  parseProblems(sf, problems);
+  const syntaxErrors = parseProblems(sf, problems);
   const interp = new Interpreter(sf);
   interp.run();
   const models = finalize(interp, sf);
   for (const p of interp.problems) problems.push(p.node ? { message: p.message, span: spanOf(p.node, sf) } : { message: p.message });
-  return { text, sf, result: { models: models.map((m) => m.model), problems }, models, nsBindings: interp.nsBindings };
+  return { text, sf, result: { models: models.map((m) => m.model), problems, syntaxErrors }, models, nsBindings: interp.nsBindings };
 }
 
 // ---------------------------------------------------------------------------------------------------------
