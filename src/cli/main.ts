@@ -42,7 +42,8 @@ export interface CliIO {
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
-export const EXIT_USAGE = 2;
+/** A usage error, a path that could not be checked, or an internal error: the run itself failed. */
+export const EXIT_ERROR = 2;
 
 /** Runs the CLI on `argv` (without the node and script names) and returns the exit status. */
 export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
@@ -57,7 +58,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     } catch (error) {
       if (!(error instanceof UsageError)) throw error;
       for (const line of error.message.split('\n')) say('', line);
-      return EXIT_USAGE;
+      return EXIT_ERROR;
     }
     if (args.command === 'help') {
       io.stdout.write(usage(RULES));
@@ -71,7 +72,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
   } catch (error) {
     say('', `internal error: ${messageOf(error)}`);
     if (env.INITLENS_DEBUG && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
-    return EXIT_USAGE;
+    return EXIT_ERROR;
   }
 }
 
@@ -122,21 +123,21 @@ async function check(
       writeFileSync(target, output);
     } catch (error) {
       say(args.outputFile, `cannot write the report: ${describeFsError(error, 'file').replace(/^cannot read: /, '')}`);
-      return EXIT_USAGE;
+      return EXIT_ERROR;
     }
   } else {
     io.stdout.write(output);
   }
 
-  if (result.internalError) return EXIT_USAGE;
+  if (result.internalError) return EXIT_ERROR;
   const counts = countFindings(result.files);
   let status = EXIT_OK;
   if (counts.errors > 0) status = EXIT_FINDINGS;
-  if (result.files.some((f) => f.notices.some((n) => n.fatal))) status = EXIT_FINDINGS;
   if (args.maxWarnings !== undefined && counts.warnings > args.maxWarnings) {
     say('', `too many warnings: ${counts.warnings} (--max-warnings ${args.maxWarnings})`);
     status = EXIT_FINDINGS;
   }
+  if (result.files.some((f) => f.notices.some((n) => n.fatal))) status = EXIT_ERROR;
   return status;
 }
 
@@ -203,7 +204,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-      process.exitCode = EXIT_USAGE;
+      process.exitCode = EXIT_ERROR;
     });
   }
   process.exitCode = await runCli(argv, { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() });

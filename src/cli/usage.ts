@@ -34,14 +34,14 @@ Options:
 
 Exit status (as ESLint):
   0  no error-severity findings (and no more warnings than --max-warnings)
-  1  error-severity findings, more warnings than --max-warnings, or a path that could
-     not be checked
-  2  usage error (unknown option, rule or severity) or internal error
+  1  error-severity findings, or more warnings than --max-warnings
+  2  the run failed: a usage error (unknown option, rule or severity), a path that could
+     not be checked, or an internal error
 
 Paths that cannot be checked are reported on standard error, one line each, as
 'initlens: <path>: <reason>', and every other path is still checked. A missing path, a
-glob that matches no file, and a file or folder that cannot be read give exit status 1
-(like a file ESLint cannot parse). Files that are skipped (larger than ${cap}, binary,
+glob that matches no file, and a file or folder that cannot be read give exit status 2
+(as ESLint does for a pattern that matches no file). Files that are skipped (larger than ${cap}, binary,
 not valid UTF-8) and symbolic-link loops are reported but do not change the exit status.
 Analysis problems such as syntax errors are printed with the report and do not change the
 exit status either.

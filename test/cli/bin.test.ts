@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
 import pkg from '../../package.json';
@@ -18,8 +18,9 @@ interface Run {
   stderr: string;
 }
 
-function run(bin: string, args: string[], cwd: string, env: Record<string, string> = {}): Run {
+function run(bin: string, args: string[], cwd: string, env: Record<string, string> = {}, user: { uid?: number; gid?: number } = {}): Run {
   const r = spawnSync(process.execPath, [bin, ...args], {
+    ...user,
     cwd,
     encoding: 'utf8',
     env: { ...process.env, NODE_OPTIONS: '', INITLENS_FROM_SOURCE: '1', ...env },
@@ -50,9 +51,24 @@ describe('bin/initlens.js from the TypeScript source', () => {
     );
   });
 
-  test('findings and a missing path: exit status 1, JSON on stdout, one line on stderr', () => {
+  test('an unreadable file and an unreadable folder in a checked folder: one line each, the rest checked, exit status 2', () => {
+    const root = tree({ 'model.ts': ERROR_TFJS, 'locked.ts': CLEAN_TFJS, 'sealed/inner.ts': CLEAN_TFJS });
+    chmodSync(path.join(root, 'locked.ts'), 0o000);
+    chmodSync(path.join(root, 'sealed'), 0o000);
+    chmodSync(root, 0o755);
+    // Root reads anything, so as root (CI containers) the command runs as the unprivileged user nobody (65534).
+    const user = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+    const r = run(BIN, ['check', '.'], root, {}, user);
+    assert.equal(r.code, 2, r.stderr);
+    // (Folders are walked before the files are read.)
+    assert.equal(r.stderr, 'initlens: sealed: cannot read this folder: permission denied\ninitlens: locked.ts: cannot read this file: permission denied\n');
+    assert.match(r.stdout, /^model\.ts\n/, 'the readable file is checked');
+    assert.match(r.stdout, /✖ 2 paths could not be checked \(see standard error\)\n$/);
+  });
+
+  test('findings and a missing path: exit status 2, JSON on stdout, one line on stderr', () => {
     const r = run(BIN, ['check', 'examples/symmetric-zeros.ts', 'no/such/file.ts', '--format', 'json'], REPO);
-    assert.equal(r.code, 1);
+    assert.equal(r.code, 2);
     assert.equal(r.stderr, 'initlens: no/such/file.ts: no such file or folder\n');
     const files = JSON.parse(r.stdout) as { file: string }[];
     assert.deepEqual(
@@ -133,7 +149,7 @@ describe('bin/initlens.js with the esbuild bundle', () => {
     });
     const a = run(bin, ['check', '.', 'missing.ts'], root, env);
     const b = run(bin, ['check', '.', 'missing.ts', '--jobs', '2'], root, env);
-    assert.equal(a.code, 1);
+    assert.equal(a.code, 2);
     assert.match(a.stderr, /^initlens: missing\.ts: no such file or folder\ninitlens: d\.ts: skipped: not valid UTF-8/);
     assert.deepEqual(b, a);
   });

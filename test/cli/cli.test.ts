@@ -109,10 +109,10 @@ describe('exit status', () => {
 });
 
 describe('paths that cannot be checked', () => {
-  test('a missing path is said on stderr, the other paths are still checked, and the exit status is 1', async () => {
+  test('a missing path is said on stderr, the other paths are still checked, and the exit status is 2', async () => {
     const root = tree({ 'model.ts': CLEAN_TFJS });
     const r = await cli(['check', 'nope.ts', 'model.ts', 'src/**/*.ts'], root);
-    assert.equal(r.code, 1);
+    assert.equal(r.code, 2);
     assert.equal(r.stderr, 'initlens: nope.ts: no such file or folder\ninitlens: src/**/*.ts: no files match this pattern\n');
     assert.match(r.stdout, /^model\.ts\n/);
     assert.match(r.stdout, /✖ 2 paths could not be checked \(see standard error\)\n$/);

@@ -259,7 +259,7 @@ describe('SARIF format', () => {
   test('paths that could not be checked become tool-execution notifications', async () => {
     const root = tree({ 'ok.ts': 'export {};\n', 'blob.js': Buffer.from([0, 1]), 'sub dir/m#1.ts': 'export {};\n' });
     const r = await cli(['check', '.', 'missing.ts', '-f', 'sarif'], root);
-    assert.equal(r.code, 1);
+    assert.equal(r.code, 2);
     const run = (JSON.parse(r.stdout) as Sarif.Log).runs[0];
     const notes = run.invocations![0].toolExecutionNotifications!;
     assert.deepEqual(
