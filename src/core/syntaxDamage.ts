@@ -25,19 +25,51 @@ const INFERS_INPUT_SIZE: Record<Framework, boolean> = { tfjs: true, keras: true,
 const INITIALIZER_KEYS = ['kernel', 'pointwise', 'recurrent', 'bias', 'gamma', 'beta'] as const;
 const ACTIVATION_KEYS = ['activation', 'recurrentActivation'] as const;
 
-/** Sorted error offsets; `errorIn` answers "is there an error in [start, end]?" by binary search. */
-export function errorIndex(errors: readonly Span[]): (span: Span | undefined) => number | undefined {
+/** The syntax errors of a text, indexed for "the first error inside this span" (binary search). */
+export interface ErrorIndex {
+  /** Error start offsets, ascending. */
+  starts: number[];
+  /** The first error start in [span.start, span.end], if any. */
+  firstIn(span: Span | undefined): number | undefined;
+}
+
+export function errorIndex(errors: readonly Span[]): ErrorIndex {
   const starts = errors.map((e) => e.start).sort((a, b) => a - b);
-  return (span) => {
-    if (!span || starts.length === 0) return undefined;
-    let lo = 0;
-    let hi = starts.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (starts[mid] < span.start) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo < starts.length && starts[lo] <= span.end ? starts[lo] : undefined;
+  return {
+    starts,
+    firstIn(span) {
+      if (!span || starts.length === 0) return undefined;
+      const i = lowerBound(starts, span.start);
+      return i < starts.length && starts[i] <= span.end ? starts[i] : undefined;
+    },
+  };
+}
+
+/** The first index of the ascending `xs` whose value is ≥ x. */
+function lowerBound(xs: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * "Which of these intervals covers this offset?" in O(log n): intervals sorted by start, with the running
+ * maximum of their ends; the one with the largest end among those starting at or before the offset covers it,
+ * if any does.
+ */
+export function coverIndex(intervals: readonly { start: number; end: number; at: number }[]): (offset: number) => number | undefined {
+  const sorted = [...intervals].sort((a, b) => a.start - b.start);
+  const starts = sorted.map((r) => r.start);
+  const widest: { end: number; at: number }[] = [];
+  for (const r of sorted) widest.push(widest.length && widest[widest.length - 1].end >= r.end ? widest[widest.length - 1] : r);
+  return (offset) => {
+    const i = lowerBound(starts, offset + 1) - 1; // the last interval starting at or before the offset
+    return i >= 0 && widest[i].end >= offset ? widest[i].at : undefined;
   };
 }
 
@@ -69,21 +101,34 @@ function modelExtent(model: Model): Span {
  * Makes unknown the parts of `model` that the given syntax errors touch (see the file comment), in place, and
  * returns it. `lineOf` names the error's line in the reason shown to the user.
  */
-export function distrustSyntaxDamage(model: Model, errors: readonly Span[], lineOf: (offset: number) => number): Model {
-  if (errors.length === 0) return model;
-  const errorIn = errorIndex(errors);
+export function distrustSyntaxDamage(model: Model, errors: ErrorIndex, lineOf: (offset: number) => number): Model {
+  if (errors.starts.length === 0) return model;
+  const errorIn = errors.firstIn;
   const extent = modelExtent(model);
   const initializerError = (ref: InitializerRef | undefined) => (ref ? errorIn(ref.span) ?? errorIn(ref.sharedVariable?.span) : undefined);
   let touched = errorIn(extent) !== undefined;
   for (const l of model.layers) for (const k of INITIALIZER_KEYS) if (initializerError(l[k]) !== undefined) touched = true;
   if (!touched) return model;
 
-  // Errors in the model's text outside every layer: the first one after which layers may be missing.
-  const inLayers = (offset: number) =>
-    model.layers.some((l) => (l.span.start <= offset && offset <= l.span.end) || ACTIVATION_KEYS.some((k) => l[k]?.span && l[k]!.span!.start <= offset && offset <= l[k]!.span!.end));
-  const structural = errors.map((e) => e.start).filter((o) => o >= extent.start && o <= extent.end && !inLayers(o)).sort((a, b) => a - b)[0];
+  // The first error in the model's text that lies in no layer (nor a layer's activation): after it, layers may be
+  // missing or misplaced.
+  const written: { start: number; end: number; at: number }[] = [];
+  for (const l of model.layers) {
+    written.push({ start: l.span.start, end: l.span.end, at: 0 });
+    for (const k of ACTIVATION_KEYS) {
+      const span = l[k]?.span;
+      if (span) written.push({ start: span.start, end: span.end, at: 0 });
+    }
+  }
+  const inLayers = coverIndex(written);
+  let structural: number | undefined;
+  for (let i = lowerBound(errors.starts, extent.start); i < errors.starts.length && errors.starts[i] <= extent.end; i++) {
+    if (inLayers(errors.starts[i]) === undefined) {
+      structural = errors.starts[i];
+      break;
+    }
+  }
 
-  const unknownAt = new Map<number, number>(); // layer index → error offset that made it unknown
   const layers: LayerNode[] = model.layers.map((layer) => {
     let l = layer;
     for (const k of INITIALIZER_KEYS) if (initializerError(l[k]) !== undefined) l = { ...l, [k]: distrustInitializer(l[k]!) };
@@ -99,8 +144,10 @@ export function distrustSyntaxDamage(model: Model, errors: readonly Span[], line
     if (at !== undefined) regions.push({ start: l.span.start, end: l.span.end, at });
   }
   if (structural !== undefined) regions.push({ start: structural, end: Infinity, at: structural });
+  const inRegion = coverIndex(regions);
+  const unknownAt = new Map<number, number>(); // layer index → error offset that made it unknown
   for (const l of model.layers) {
-    const at = errorIn(l.span) ?? regions.find((r) => r.start <= l.span.start && l.span.start <= r.end)?.at;
+    const at = errorIn(l.span) ?? inRegion(l.span.start);
     if (at !== undefined) unknownAt.set(l.index, at);
   }
 

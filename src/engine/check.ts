@@ -9,7 +9,7 @@ import type { Prediction } from '../core/report';
 import type { FileReport, ModelReport } from '../core/report';
 import { DEFAULT_THRESHOLDS, RULE_LIST, type SignalThresholds } from '../core/rules';
 import { isSuppressed, parseSuppressions } from '../core/suppress';
-import { distrustSyntaxDamage } from '../core/syntaxDamage';
+import { distrustSyntaxDamage, errorIndex } from '../core/syntaxDamage';
 import { analyzerFor, type AnalyzerSession, type LanguageAnalyzer } from './languages';
 
 export { RULES, type RuleMeta } from '../core/rules';
@@ -94,7 +94,8 @@ function checkWith(text: string, fileName: string, options: CheckOptions, sessio
     report.problems.push(...analysis.problems);
     if (analysis.syntaxErrors?.length) {
       const starts = computeLineStarts(text);
-      for (const m of models) distrustSyntaxDamage(m, analysis.syntaxErrors, (offset) => lineColAt(text, offset, starts).line);
+      const errors = errorIndex(analysis.syntaxErrors);
+      for (const m of models) distrustSyntaxDamage(m, errors, (offset) => lineColAt(text, offset, starts).line);
     }
   } catch (e) {
     report.problems.push({ message: `internal error in the ${analyzer.id} analyzer: ${message(e)}` });

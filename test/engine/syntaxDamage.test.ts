@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { errorIndex } from '../../src/core/syntaxDamage';
+import { coverIndex, errorIndex } from '../../src/core/syntaxDamage';
 import { checkText } from '../../src/engine/check';
 import { mulberry32 } from '../helpers/rng';
 
@@ -140,7 +140,7 @@ test('errorIndex finds the first error start inside a span, as a linear scan doe
       const start = Math.floor(random() * 100);
       return { start, end: start + Math.floor(random() * 3) };
     });
-    const errorIn = errorIndex(errors);
+    const errorIn = errorIndex(errors).firstIn;
     for (let k = 0; k < 20; k++) {
       const start = Math.floor(random() * 100);
       const span = { start, end: start + Math.floor(random() * 20) };
@@ -148,5 +148,31 @@ test('errorIndex finds the first error start inside a span, as a linear scan doe
       assert.equal(errorIn(span), inside.length ? Math.min(...inside) : undefined);
     }
   }
-  assert.equal(errorIndex([{ start: 3, end: 4 }])(undefined), undefined);
+  assert.equal(errorIndex([{ start: 3, end: 4 }]).firstIn(undefined), undefined);
+});
+
+test('coverIndex answers "which interval covers this offset" as a linear scan does', () => {
+  const random = mulberry32(11);
+  for (let round = 0; round < 200; round++) {
+    const intervals = Array.from({ length: Math.floor(random() * 10) }, (_, at) => {
+      const start = Math.floor(random() * 100);
+      return { start, end: start + Math.floor(random() * 30), at };
+    });
+    const covering = coverIndex(intervals);
+    for (let offset = -1; offset <= 130; offset++) {
+      const any = intervals.filter((r) => r.start <= offset && offset <= r.end);
+      const at = covering(offset);
+      if (any.length === 0) assert.equal(at, undefined, `offset ${offset}`);
+      else assert.ok(any.some((r) => r.at === at), `offset ${offset}`);
+    }
+  }
+});
+
+test('a generated model of 20,000 layers with a syntax error in every other one: checked, broken layers unknown', () => {
+  const lines = [`import * as tf from '@tensorflow/tfjs';`, `const model = tf.sequential();`, `model.add(tf.layers.dense({units: 8, inputShape: [8], activation: 'relu'}));`];
+  for (let i = 0; i < 20_000; i++) lines.push(i % 2 ? `model.add(tf.layers.dense({units: 8 activation: 'relu'}));` : layerLine(8));
+  const report = checkText(lines.join('\n'), 'x.ts');
+  const layers = report.models[0]?.model.layers ?? [];
+  assert.ok(layers.length > 100, `${layers.length} layers`);
+  assert.ok(layers.some((l) => l.unknownReason?.startsWith('syntax error at line')));
 });

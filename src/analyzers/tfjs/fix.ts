@@ -66,15 +66,37 @@ function findNode<T extends ts.Node>(sf: ts.SourceFile, span: Span, pred: (n: ts
   let node: ts.Node = sf;
   for (let guard = 0; guard < 10000; guard++) {
     if (node !== sf && node.getStart(sf) === span.start && node.end === span.end && pred(node)) return node as T;
-    let next: ts.Node | undefined;
-    node.forEachChild((c) => {
-      if (!next && c.getStart(sf) <= span.start && c.end >= span.end) next = c;
-    });
+    let next = childInList(node, span, sf);
+    if (!next) {
+      node.forEachChild((c) => {
+        if (!next && c.getStart(sf) <= span.start && c.end >= span.end) next = c;
+      });
+    }
     if (!next) return undefined;
     // Several nested nodes can share the span (parentheses aside): check each on the way down.
     node = next;
   }
   return undefined;
+}
+
+/**
+ * The child holding `span` among a long list of statements or array elements, found by binary search (a
+ * generated file of 20,000 `model.add` statements: a linear scan per fix made the fixes quadratic). Undefined
+ * when the node has no such list or the span is not in one; the caller then scans the children.
+ */
+function childInList(node: ts.Node, span: Span, sf: ts.SourceFile): ts.Node | undefined {
+  const list: ts.NodeArray<ts.Node> | undefined =
+    ts.isSourceFile(node) || ts.isBlock(node) || ts.isModuleBlock(node) ? node.statements : ts.isArrayLiteralExpression(node) ? node.elements : undefined;
+  if (!list || list.length < 16) return undefined;
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid].end < span.end) lo = mid + 1;
+    else hi = mid;
+  }
+  const c = list[lo];
+  return c && c.getStart(sf) <= span.start ? c : undefined;
 }
 
 const isAny = (n: ts.Node): n is ts.Node => !!n;
@@ -166,6 +188,22 @@ function usesIndex(internal: Internal): { init: Map<string, Use[]>; config: Map<
   return index;
 }
 
+/** Per model, the layers that consume each layer's output (built once: a fix asks for every layer it shares text with). */
+const CONSUMERS = new WeakMap<Model, LayerNode[][]>();
+
+function consumersOf(model: Model): LayerNode[][] {
+  let out = CONSUMERS.get(model);
+  if (!out) {
+    out = model.layers.map(() => []);
+    for (const l of model.layers) for (const i of new Set(l.inputs)) out[i]?.push(l);
+    CONSUMERS.set(model, out);
+  }
+  return out;
+}
+
+/** Per analyzed text, its line ending (a fix inserting lines writes the file's own). */
+const EOL = new WeakMap<Internal, string>();
+
 class Fixer {
   private readonly sf: ts.SourceFile;
   private readonly text: string;
@@ -186,7 +224,7 @@ class Fixer {
   /** What a fix of this layer's slot depends on; layers sharing edited text must agree on it. */
   private signature(im: InternalModel, i: number, slot: WeightSlot | undefined): string {
     const l = im.model.layers[i];
-    const next = im.model.layers.filter((n) => n.inputs.includes(i));
+    const next = consumersOf(im.model)[i] ?? [];
     const nextAct = next.length === 1 && next[0].kind === 'activation' ? next[0].activation?.id : '';
     const ref = slot ? l[slotField(slot)] : undefined;
     return JSON.stringify([l.kind, l.activation?.id, l.activation?.alpha, nextAct, ref?.id, ref?.args]);
@@ -243,7 +281,9 @@ class Fixer {
   }
 
   private eol(): string {
-    return this.text.includes('\r\n') ? '\r\n' : '\n';
+    let eol = EOL.get(this.internal);
+    if (eol === undefined) EOL.set(this.internal, (eol = this.text.includes('\r\n') ? '\r\n' : '\n'));
+    return eol;
   }
 
   private lineIndent(pos: number): string {
