@@ -12,7 +12,7 @@
 import * as vscode from 'vscode';
 import type { Finding } from '../core/findings';
 import type { FileReport } from '../core/report';
-import type { CheckOutcome, PositionedDiagnostic, RangeData } from './logic/check';
+import { type CheckOutcome, type PositionedDiagnostic, type RangeData, samePositionedDiagnostics } from './logic/check';
 import type { ModelLens } from './logic/codelens';
 import { ANALYSIS_CODE, SOURCE, type DiagnosticData } from './logic/diagnostics';
 import { SKIPPED_SCHEMES } from './logic/languages';
@@ -101,6 +101,8 @@ export class Validator implements vscode.Disposable {
   /** Files whose diagnostics came from the workspace check: re-read from disk when their editor closes. */
   readonly fromWorkspaceCheck = new Set<string>();
   private lastDuration = 0;
+  /** Per document, the diagnostics last published (as data, and their keys for the findings map). */
+  private readonly published = new Map<string, { data: readonly PositionedDiagnostic[]; keys: string[] }>();
   /** Documentation links, parsed once. */
   private readonly targets = new Map<string, vscode.Uri>();
 
@@ -160,6 +162,7 @@ export class Validator implements vscode.Disposable {
     const key = uri.toString();
     this.states.delete(key);
     this.skips.delete(key);
+    this.published.delete(key);
     this.collection.delete(uri);
     this.services.checker.forget(key);
     this.changed.fire(uri);
@@ -171,6 +174,7 @@ export class Validator implements vscode.Disposable {
     this.states.clear();
     this.skips.clear();
     this.fromWorkspaceCheck.clear();
+    this.published.clear();
     this.collection.clear();
   }
 
@@ -283,6 +287,7 @@ export class Validator implements vscode.Disposable {
     const key = doc.uri.toString();
     this.states.delete(key);
     this.skips.set(key, { reason });
+    this.published.delete(key);
     this.collection.delete(doc.uri);
     if (settings.trace !== 'off') this.services.log.info(`skipped ${doc.uri.toString(true)}: ${reason}`);
   }
@@ -301,14 +306,27 @@ export class Validator implements vscode.Disposable {
     stale?: () => boolean,
   ): Promise<DocState | undefined> {
     const { report, durationMs, lenses, modelIndex } = outcome;
-    const diagnostics: vscode.Diagnostic[] = [];
+    const key = uri.toString();
     const findings = new Map<string, Finding>();
     let publishMs = 0;
     let slice = performance.now();
+    // The same diagnostics as those on screen (typing within a line moves nothing else): keep them, point them at
+    // this check's findings (whose fixes are positioned in this text), and skip the publish.
+    const last = this.published.get(key);
+    if (last && this.collection.has(uri) && samePositionedDiagnostics(last.data, outcome.diagnostics)) {
+      outcome.diagnostics.forEach((d, i) => {
+        if (d.finding !== undefined) findings.set(last.keys[i], report.findings[d.finding]);
+      });
+      this.published.set(key, { ...last, data: outcome.diagnostics });
+      return this.remember({ uri, version, optionsKey: oKey, text, report, durationMs, findings, lenses, modelIndex, publishMs: performance.now() - slice });
+    }
+    const diagnostics: vscode.Diagnostic[] = [];
+    const keys: string[] = [];
     for (const d of outcome.diagnostics) {
       const diag = toDiagnostic(d, uri, this.targets);
       diagnostics.push(diag);
-      if (d.finding !== undefined) findings.set(diagnosticKey(diag), report.findings[d.finding]);
+      keys.push(diagnosticKey(diag));
+      if (d.finding !== undefined) findings.set(keys[keys.length - 1], report.findings[d.finding]);
       if (performance.now() - slice >= PUBLISH_SLICE_MS) {
         publishMs += performance.now() - slice;
         await yieldToLoop();
@@ -317,10 +335,14 @@ export class Validator implements vscode.Disposable {
       }
     }
     this.collection.set(uri, diagnostics);
+    this.published.set(key, { data: outcome.diagnostics, keys });
     publishMs += performance.now() - slice;
-    const state: DocState = { uri, version, optionsKey: oKey, text, report, durationMs, findings, lenses, modelIndex, publishMs };
-    this.states.set(uri.toString(), state);
-    this.changed.fire(uri);
+    return this.remember({ uri, version, optionsKey: oKey, text, report, durationMs, findings, lenses, modelIndex, publishMs });
+  }
+
+  private remember(state: DocState): DocState {
+    this.states.set(state.uri.toString(), state);
+    this.changed.fire(state.uri);
     return state;
   }
 

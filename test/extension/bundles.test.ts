@@ -189,6 +189,28 @@ for (const [label, load] of [
       await diagnosticsFor(host, doc, (x) => x.length === 9, 'back to the 9 findings');
     });
 
+    test('typing within a line keeps the diagnostics published (not set again); their fixes follow the new text', async () => {
+      const published = host.diagnostics.get(doc.uri.toString());
+      const checks = () => host.log.filter((l) => l.includes('checked ')).length;
+      host.setConfig({ 'initlens.trace': 'messages' });
+      await until(() => checks() > 0, 5000, 'the settings change re-checked');
+      const before = checks();
+      const original = doc.text;
+      // One character at the end of the first comment line: every later offset moves, no line or column does.
+      host.edit(doc, original.replace('\n', 'x\n'));
+      await until(() => checks() > before, 5000, 'the edit re-checked');
+      assert.equal(host.diagnostics.get(doc.uri.toString()), published, 'the same diagnostics, not published again');
+      const relu = (published as any[]).find((d) => codeOf(d) === 'relu-needs-he' && d.range.start.line === 11);
+      const [fix] = await actionsAt(host, doc, relu);
+      host.applyEdit(fix.edit);
+      assert.equal(doc.text.split('\n')[11], "  model.add(tf.layers.dense({ units: 256, activation: 'relu', kernelInitializer: 'heUniform' }));");
+      const fixed = checks();
+      host.edit(doc, original);
+      await until(() => checks() > fixed, 5000, 'the original text re-checked');
+      host.setConfig({});
+      await diagnosticsFor(host, doc, (x) => x.length === 9, 'back to the 9 findings');
+    });
+
     test('applying the quick fix rewrites the layer and its diagnostic disappears', async () => {
       const relu = (host.diagnostics.get(doc.uri.toString()) as any[]).find((d) => codeOf(d) === 'relu-needs-he' && d.range.start.line === 11);
       const [fix] = await actionsAt(host, doc, relu);

@@ -112,3 +112,18 @@ model.add(tf.layers.dense({ units: 10 }));
   assert.equal(many.message, 'InitLens analyzed this file only in part: a (and 2 more problems: see the InitLens output)');
   assert.deepEqual(many.span, { start: 0, end: 0 });
 });
+
+test('samePositionedDiagnostics: equal after typing within a line, different after a new line or another finding', async () => {
+  const { positionedDiagnostics, samePositionedDiagnostics } = await import('../../src/extension/logic/check');
+  const { text } = check('mnist-mlp-default-init.ts');
+  const positioned = (t: string) => positionedDiagnostics(diagnosticsOf(checkSource(t, 'mnist-mlp-default-init.ts'), REPOSITORY), t);
+  const base = positioned(text);
+  assert.ok(base.length > 5);
+  assert.ok(samePositionedDiagnostics(base, positioned(text.replace('\n', 'typed within the first line\n'))));
+  assert.ok(!samePositionedDiagnostics(base, positioned(text.replace('\n', '\n\n'))), 'a new line moves the diagnostics below it');
+  assert.ok(!samePositionedDiagnostics(base, positioned(text.replace("units: 256, activation: 'relu'", "units: 128, activation: 'relu'"))), 'other numbers');
+  assert.ok(!samePositionedDiagnostics(base, base.slice(1)));
+  const relatedMoved = base.map((d) => (d.related.length ? { ...d, related: d.related.map((r, i) => (i === 0 ? { ...r, range: { ...r.range, end: { ...r.range.end, character: r.range.end.character + 1 } } } : r)) } : d));
+  assert.ok(!samePositionedDiagnostics(base, relatedMoved), 'related information moved');
+  assert.ok(!samePositionedDiagnostics(base, base.map((d, i) => (i === 0 ? { ...d, tags: ['unnecessary' as const] } : d))), 'tags');
+});

@@ -379,6 +379,7 @@ export function createFakeVscode(packageJSON: unknown, config: Record<string, un
         delete: (uri: Uri) => diagnostics.delete(uri.toString()),
         clear: () => diagnostics.clear(),
         get: (uri: Uri) => diagnostics.get(uri.toString()),
+        has: (uri: Uri) => diagnostics.has(uri.toString()),
         dispose: () => diagnostics.clear(),
       }),
       createLanguageStatusItem: (id: string, selector: unknown) => {

@@ -135,6 +135,14 @@ export function changeRange(before: string, after: string): ts.TextChangeRange {
   return { span: { start: prefix, length: before.length - prefix - suffix }, newLength: after.length - prefix - suffix };
 }
 
+/**
+ * JSDoc is not parsed: the analysis reads no JSDoc, and TypeScript 6.0.2's JSDoc scanner (the one ts-morph 28
+ * bundles) loops forever on a doc comment whose text ends in `-` just before its end, e.g. the half-typed
+ * `/** @param labels one-ho` at the end of a file (microsoft/TypeScript#63580, fixed after 6.0.2; found by
+ * `npm run fuzz`). `updateSourceFile` keeps the mode of the tree it updates.
+ */
+const PARSE_OPTIONS: ts.CreateSourceFileOptions = { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone };
+
 function parse(text: string, fileName: string, problems: AnalysisResult['problems'], previous?: Internal): ts.SourceFile | undefined {
   const kind = scriptKindFor(fileName);
   // Re-parse incrementally from the previous tree of the same document when it parsed its text as is (not the
@@ -149,14 +157,14 @@ function parse(text: string, fileName: string, problems: AnalysisResult['problem
     }
   }
   try {
-    return ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, kind);
+    return ts.createSourceFile(fileName, text, PARSE_OPTIONS, true, kind);
   } catch (e) {
     if (!(e instanceof RangeError)) throw e;
   }
   const flat = flattenDeepNesting(text);
   if (flat) {
     try {
-      const sf = ts.createSourceFile(fileName, flat.text, ts.ScriptTarget.Latest, true, kind);
+      const sf = ts.createSourceFile(fileName, flat.text, PARSE_OPTIONS, true, kind);
       problems.push({ message: `Expressions nested too deeply to parse (line ${flat.lines.slice(0, 5).join(', ')}) were skipped.` });
       return sf;
     } catch {
@@ -185,7 +193,7 @@ export function analyzeInternal(text: string, fileName: string, previous?: Inter
   const problems: AnalysisResult['problems'] = [];
   const sf = parse(text, fileName, problems, previous);
   if (!sf) {
-    const empty = ts.createSourceFile(fileName, '', ts.ScriptTarget.Latest, true);
+    const empty = ts.createSourceFile(fileName, '', PARSE_OPTIONS, true);
     return { text, sf: empty, result: { models: [], problems }, models: [], nsBindings: [] };
   }
   const syntaxErrors = parseProblems(sf, problems);

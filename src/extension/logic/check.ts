@@ -114,6 +114,27 @@ export function positionMapper(text: string): (offset: number) => PositionData {
   };
 }
 
+const sameRange = (a: RangeData, b: RangeData) =>
+  a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
+
+/**
+ * Whether two lists of diagnostics show the same thing (ranges, severities, messages, codes, links, related
+ * information, tags), whatever findings they point to. Typing within a line leaves the diagnostics of every other
+ * line where they were: republishing 1,000 equal diagnostics would only cost the extension host's thread.
+ */
+export function samePositionedDiagnostics(a: readonly PositionedDiagnostic[], b: readonly PositionedDiagnostic[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x.message !== y.message || x.severity !== y.severity || x.ruleId !== y.ruleId || x.href !== y.href || !sameRange(x.range, y.range)) return false;
+    if (x.related.length !== y.related.length || x.tags.length !== y.tags.length) return false;
+    for (let j = 0; j < x.related.length; j++) if (x.related[j].message !== y.related[j].message || !sameRange(x.related[j].range, y.related[j].range)) return false;
+    for (let j = 0; j < x.tags.length; j++) if (x.tags[j] !== y.tags[j]) return false;
+  }
+  return true;
+}
+
 /** The diagnostics of a report, positioned in its text. */
 export function positionedDiagnostics(data: readonly DiagnosticData[], text: string): PositionedDiagnostic[] {
   const at = positionMapper(text);

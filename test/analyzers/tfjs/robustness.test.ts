@@ -130,3 +130,17 @@ addBlocks(model, 100);`);
   assert.equal(m.layers.length, 1 + LIMITS.callDepth);
   assert.ok(m.notes.some((n) => n.includes('recursion')), m.notes.join('|'));
 });
+
+test('a half-typed doc comment that sends TypeScript 6.0.2 into an endless loop (TypeScript#63580) is checked', async () => {
+  // Found by `npm run fuzz` (a prefix of examples/random-normal-wide.js): the doc comment is cut two characters after
+  // a '-'. A loop cannot be interrupted on its own thread: the checks run in a child process with a time limit.
+  const { spawnSync } = await import('node:child_process');
+  const texts = [`${TF}/**\n * @param {tf.Tensor2D} labels one-ho`, `${TF}/**a-*/\nconst model = tf.sequential();`];
+  const script = `const { checkText } = require('./src/engine/check');
+for (const t of ${JSON.stringify(texts)}) process.stdout.write(JSON.stringify(checkText(t, 'm.js').problems.map((p) => p.message)) + '\\n');`;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: new URL('../../..', import.meta.url).pathname, encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.error, undefined, 'the checks returned');
+  const [first, second] = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as string[]);
+  assert.ok(first.some((m) => /Syntax error/.test(m)), 'the unterminated comment is a syntax error');
+  assert.deepEqual(second, []);
+});
