@@ -16,6 +16,8 @@ interface Run {
   code: number | null;
   stdout: string;
   stderr: string;
+  /** Set when the process could not run or was killed at the time limit. */
+  error?: Error;
 }
 
 function run(bin: string, args: string[], cwd: string, env: Record<string, string> = {}, user: { uid?: number; gid?: number } = {}): Run {
@@ -26,7 +28,7 @@ function run(bin: string, args: string[], cwd: string, env: Record<string, strin
     env: { ...process.env, NODE_OPTIONS: '', INITLENS_FROM_SOURCE: '1', ...env },
     timeout: 120_000,
   });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr, ...(r.error ? { error: r.error } : {}) };
 }
 
 function shell(command: string, cwd: string): Run {
@@ -64,6 +66,19 @@ describe('bin/initlens.js from the TypeScript source', () => {
     assert.equal(r.stderr, 'initlens: sealed: cannot read this folder: permission denied\ninitlens: locked.ts: cannot read this file: permission denied\n');
     assert.match(r.stdout, /^model\.ts\n/, 'the readable file is checked');
     assert.match(r.stdout, /✖ 2 paths could not be checked \(see standard error\)\n$/);
+  });
+
+  test('a named pipe in a checked folder, and named on the command line, is skipped, not read (reading one would wait forever)', () => {
+    const root = tree({ 'model.ts': ERROR_TFJS });
+    const made = spawnSync('mkfifo', [path.join(root, 'pipe.ts')]);
+    assert.equal(made.status, 0, 'mkfifo');
+    const walked = run(BIN, ['check', '.'], root);
+    assert.equal(walked.error, undefined);
+    assert.equal(walked.code, 1, walked.stderr);
+    assert.match(walked.stdout, /^model\.ts\n/);
+    const named = run(BIN, ['check', 'pipe.ts', 'model.ts'], root);
+    assert.equal(named.stderr, 'initlens: pipe.ts: not a regular file or folder: skipped\n');
+    assert.equal(named.code, 1);
   });
 
   test('findings and a missing path: exit status 2, JSON on stdout, one line on stderr', () => {
