@@ -721,7 +721,8 @@ export function scaleFamily(ref: InitializerRef): ScaleFamily {
     case 'uniform':
     case 'normal':
     case 'truncatedNormal':
-      return 'fixed';
+      // No spread (std 0, or minval = maxval, as the framework reads them): every weight is the same constant.
+      return realize(ref, {})?.variance === 0 ? 'constant' : 'fixed';
     case 'constant':
       return 'constant';
     case 'orthogonal':

@@ -9,6 +9,7 @@ import type { Prediction } from '../core/report';
 import type { FileReport, ModelReport } from '../core/report';
 import { DEFAULT_THRESHOLDS, RULE_LIST, type SignalThresholds } from '../core/rules';
 import { isSuppressed, parseSuppressions } from '../core/suppress';
+import { distrustInvalidSizes } from '../core/sizes';
 import { distrustSyntaxDamage, errorIndex } from '../core/syntaxDamage';
 import { analyzerFor, type AnalyzerSession, type LanguageAnalyzer } from './languages';
 
@@ -92,6 +93,7 @@ function checkWith(text: string, fileName: string, options: CheckOptions, sessio
     const analysis = analyzerSession(analyzer, session).analyze(text, fileName);
     models = analysis.models;
     report.problems.push(...analysis.problems);
+    for (const m of models) distrustInvalidSizes(m);
     if (analysis.syntaxErrors?.length) {
       const starts = computeLineStarts(text);
       const errors = errorIndex(analysis.syntaxErrors);

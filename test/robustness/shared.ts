@@ -41,7 +41,13 @@ export function assertSane(report: FileReport, text: string): string | undefined
   for (const f of report.findings) {
     if (!(f.span.start >= 0 && f.span.end <= text.length && f.span.start <= f.span.end)) return `span outside the text: ${f.ruleId}`;
     if (/\bNaN\b|Infinity/.test(f.message)) return `non-finite number in a message: ${f.message}`;
-    for (const fix of f.fixes) for (const e of fix.edits ?? []) if (e.span.start < 0 || e.span.end > text.length) return `edit outside the text: ${f.ruleId}`;
+    for (const fix of f.fixes) {
+      if (/\bNaN\b|Infinity/.test(fix.title)) return `non-finite number in a fix title: ${fix.title}`;
+      for (const e of fix.edits ?? []) {
+        if (e.span.start < 0 || e.span.end > text.length) return `edit outside the text: ${f.ruleId}`;
+        if (/\bNaN\b|Infinity/.test(e.newText) && !/\bNaN\b|Infinity/.test(text)) return `non-finite number written by a fix: ${e.newText}`;
+      }
+    }
   }
   return undefined;
 }

@@ -75,6 +75,7 @@ tf.layers.dense({units: 1024, activation: 'relu', kernelInitializer: tf.initiali
       const f2 = c.reached ? unitSecondMoment(c.reached) : 1;
       if (f2 === undefined || !c.realized) continue;
       const w2 = c.realized.variance + c.realized.mean * c.realized.mean;
+      if (!(w2 > 0)) continue; // a zero kernel is symmetric-init's, and there is no fan-in to read back from c
       const fanIn = c.c.estimate / w2;
       const target = 1 / (fanIn * f2);
       const args = argsFor(c, target);
