@@ -14,7 +14,7 @@ import { badgesFor, DEAD_THRESHOLD } from '../../webview/lib/badges';
 import { histogramChart, signalChart, smallMultiplesSvg, type SignalRow } from '../../webview/lib/charts';
 import { csvCell, runsToCsv, toCsv, CSV_COLUMNS } from '../../webview/lib/csv';
 import { binValues, densityCurve, fractionBelow, histogramView, mergeHistograms, rebin } from '../../webview/lib/histogram';
-import { formatNumber, formatPercent, formatPow10, logDomain, logScale, logTicks, niceTicks } from '../../webview/lib/scale';
+import { formatNumber, formatPercent, formatPow10, formatTicks, logDomain, logScale, logTicks, niceTicks } from '../../webview/lib/scale';
 import { findAll, h, textOf, toXml } from '../../webview/lib/vdom';
 import { act, init, mlp, model } from '../helpers/models';
 
@@ -41,6 +41,16 @@ describe('scales and ticks', () => {
     assert.deepEqual(niceTicks(0, 1, 5), [0, 0.2, 0.4, 0.6, 0.8, 1]);
     assert.deepEqual(niceTicks(-0.13, 0.13, 3), [-0.1, 0, 0.1]);
     assert.deepEqual(niceTicks(2, 2), [2]);
+  });
+  it('tick labels take the digits that tell neighbouring ticks apart', () => {
+    assert.deepEqual(formatTicks([0, 0.5, 1]), ['0', '0.5', '1']);
+    const narrow = niceTicks(0.5, 0.503, 3);
+    assert.deepEqual(formatTicks(narrow), ['0.5', '0.501', '0.502', '0.503']);
+    assert.deepEqual(formatTicks([-0.0101, -0.0102]), ['−0.0101', '−0.0102']);
+    for (const [lo, hi] of [[1e-7, 1.0000003e-7], [1234.5, 1234.56], [-3, -2.9999]] as const) {
+      const labels = formatTicks(niceTicks(lo, hi, 3));
+      assert.equal(new Set(labels).size, labels.length, labels.join(' '));
+    }
   });
   it('formats numbers, powers and percentages', () => {
     assert.equal(formatNumber(0.000123), '1.23e−4');

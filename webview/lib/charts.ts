@@ -9,7 +9,7 @@
  */
 import type { LayerData, RunData, WeightData } from './data';
 import { densityCurve, histogramView, type Histogram } from './histogram';
-import { formatNumber, formatPercent, formatPow10, linearScale, logDomain, logScale, logTicks, niceTicks, type Scale } from './scale';
+import { formatNumber, formatPercent, formatPow10, formatTicks, linearScale, logDomain, logScale, logTicks, niceTicks, type Scale } from './scale';
 import { h, type VNode } from './vdom';
 
 export interface SignalRow {
@@ -371,10 +371,11 @@ export function histogramChart(hist: Histogram, o: HistogramChartOptions = {}): 
   }
   parts.push(h('line', { class: 'axis', x1: m.left, x2: W - m.right, y1: H - m.bottom, y2: H - m.bottom }));
   const ticks = niceTicks(lo, hi, 3).filter((t) => x(t) >= m.left + 6 && x(t) <= W - m.right - 6);
-  for (const t of ticks) {
+  const labels = formatTicks(ticks);
+  ticks.forEach((t, i) => {
     parts.push(h('line', { class: 'axis', x1: x(t), x2: x(t), y1: H - m.bottom, y2: H - m.bottom + 3 }));
-    parts.push(h('text', { class: 'tick-label', x: x(t), y: H - 3, 'text-anchor': 'middle' }, formatNumber(t, 2)));
-  }
+    parts.push(h('text', { class: 'tick-label', x: x(t), y: H - 3, 'text-anchor': 'middle' }, labels[i]));
+  });
   return h('svg', { class: `chart histogram ${o.cls ?? ''}`.trim(), viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: 'img', xmlns: 'http://www.w3.org/2000/svg' }, ...parts);
 }
 

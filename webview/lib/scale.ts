@@ -109,6 +109,18 @@ export function formatNumber(v: number | undefined, digits = 3): string {
   return String(Number(v.toPrecision(digits))).replace('-', '−');
 }
 
+/**
+ * Labels for a row of ticks: `minDigits` significant digits, more where two ticks would read the same (a narrow
+ * range: 0.501, 0.502, 0.503 are not "0.5", "0.5", "0.5").
+ */
+export function formatTicks(ticks: readonly number[], minDigits = 2): string[] {
+  for (let digits = minDigits; digits < 12; digits++) {
+    const labels = ticks.map((t) => formatNumber(t, digits));
+    if (new Set(labels).size === labels.length) return labels;
+  }
+  return ticks.map((t) => String(t));
+}
+
 /** A fraction as a percentage: "12%", "0.4%", "<0.1%". */
 export function formatPercent(f: number | undefined): string {
   if (f === undefined || !Number.isFinite(f)) return '–';
