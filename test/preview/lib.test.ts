@@ -127,6 +127,9 @@ describe('badges (DeepDiagnosis-style thresholds)', () => {
     assert.deepEqual(kinds(badgesFor({ ...base, secondMoment: 101 }, ctx)), ['exploding']);
     assert.deepEqual(kinds(badgesFor({ ...base, secondMoment: 0.003 }, { ...ctx, reference: 1 / 3 })), ['vanishing']);
     assert.deepEqual(kinds(badgesFor({ ...base, secondMoment: 1e-4, activation: 'softmax' }, ctx)), []);
+    // A sigmoid read-out outputs probabilities (second moment ≈ ¼ whatever the signal); a hidden sigmoid is a signal.
+    assert.deepEqual(kinds(badgesFor({ ...base, secondMoment: 0.25, activation: 'sigmoid', isOutput: true }, { ...ctx, reference: 1e-3 })), []);
+    assert.deepEqual(kinds(badgesFor({ ...base, secondMoment: 0.25, activation: 'sigmoid' }, { ...ctx, reference: 1e-3 })), ['exploding']);
   });
   it('gradients relative to the output gradient or the next pooling layer; NaN/Inf', () => {
     assert.deepEqual(kinds(badgesFor({ ...base, gradientSecondMoment: 1e-3 }, ctx)), ['gradVanishing']);

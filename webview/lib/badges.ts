@@ -34,6 +34,8 @@ export interface Badge {
 
 export interface BadgeInput {
   activation?: string;
+  /** An output of the model (its read-out). */
+  isOutput?: boolean;
   /** Output statistics (finite elements). */
   secondMoment: number;
   zeroFraction: number;
@@ -57,6 +59,8 @@ export interface BadgeContext {
 const DYING = new Set(['relu', 'relu6']);
 /** Read-out activations whose scale is not a signal scale (no vanishing/exploding badge). */
 const READOUT = new Set(['softmax', 'logSoftmax']);
+/** Activations whose output, at the model's output, is a probability (mean ½ at initialization), not a signal scale. */
+const PROBABILITY_AT_OUTPUT = new Set(['sigmoid', 'hardSigmoid']);
 
 export function badgesFor(l: BadgeInput, ctx: BadgeContext): Badge[] {
   const out: Badge[] = [];
@@ -74,7 +78,7 @@ export function badgesFor(l: BadgeInput, ctx: BadgeContext): Badge[] {
   if (l.saturatedFraction !== undefined && l.saturatedFraction > SATURATED_THRESHOLD) {
     out.push({ kind: 'saturated', label: 'saturated', detail: `${formatPercent(l.saturatedFraction)} of the outputs are on the flat part of ${l.activation ?? 'the activation'} (> ${SATURATED_THRESHOLD * 100}%)` });
   }
-  const readout = l.activation !== undefined && READOUT.has(l.activation);
+  const readout = l.activation !== undefined && (READOUT.has(l.activation) || (!!l.isOutput && PROBABILITY_AT_OUTPUT.has(l.activation)));
   if (!readout && ctx.reference > 0 && Number.isFinite(l.secondMoment)) {
     const ratio = l.secondMoment / ctx.reference;
     if (ratio < ctx.thresholds.vanishing) {

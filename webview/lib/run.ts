@@ -690,10 +690,12 @@ function assemble(model: Model, measurements: Measurement[], c: AssembleContext)
       gradRef[i] = nextPool;
     }
   }
+  const outputs = model.outputs ?? [model.layers.length - 1];
   for (const l of layers) {
     l.badges = badgesFor(
       {
         activation: l.activation,
+        isOutput: outputs.includes(l.index),
         secondMoment: l.output.secondMoment,
         zeroFraction: l.output.zeroFraction,
         saturatedFraction: l.output.saturatedFraction,
