@@ -115,6 +115,17 @@ export function build(units: number) {
   assert.equal(signalVerdict({ estimate: 1e-3, lo: 1e-4, hi: 2e-3 }, DEFAULT_THRESHOLDS), 'vanishing');
 });
 
+test('CodeLens of a model whose code has a syntax error: where the prediction stops, never "no weighted layer"', () => {
+  const broken = example('mnist-mlp-default-init.ts').replace("units: 256, activation: 'relu' }));", "units: 256, activation: 'relu'' }));");
+  const report = checkSource(broken, 'm.ts');
+  assert.equal(modelLensTitle(report.models[0]), '3 layers · signal unknown (prediction stops at layer 2: syntax error at line 12)');
+  const flat = checkSource(`import * as tf from '@tensorflow/tfjs';
+const m = tf.sequential();
+m.add(tf.layers.flatten({inputShape: [4, 4]}));
+`, 'm.ts');
+  assert.equal(modelLensTitle(flat.models[0]), '1 layer · no weighted layer');
+});
+
 test('findingCounts counts per model what findingsOfModel finds, in one pass', () => {
   for (const text of [generateModelFile(1200), ...exampleFiles().map((f) => example(f))]) {
     const report = checkSource(text, 'm.ts');

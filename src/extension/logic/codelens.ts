@@ -46,14 +46,15 @@ export function signalVerdict(m: Moment | undefined, thresholds?: SignalThreshol
 export function modelLensTitle(model: ModelReport, thresholds?: SignalThresholds): string {
   const head = plural(layerCount(model.model.layers), 'layer');
   const p = model.prediction;
-  if (p.readout === undefined) return `${head} · no weighted layer`;
+  const stop = p.stoppedAt;
+  const unknown = `${head} · signal unknown${stop ? ` (prediction stops at layer ${stop.index + 1}: ${stop.reason})` : ''}`;
+  // Without a weighted layer there is no read-out to speak of, unless layers that are not described (a syntax
+  // error, a layer not modelled) may be weighted ones.
+  if (p.readout === undefined) return model.model.layers.some((l) => l.kind === 'unknown') ? unknown : `${head} · no weighted layer`;
   const before = weightedBeforeReadout(model);
   const after = before > 0 ? ` after ${plural(before, 'weighted layer')}` : ' at the read-out';
   const ratio = p.readoutRatio ? ratioText(p.readoutRatio) : undefined;
-  if (!ratio) {
-    const stop = p.stoppedAt;
-    return `${head} · signal unknown${stop ? ` (prediction stops at layer ${stop.index + 1}: ${stop.reason})` : ''}`;
-  }
+  if (!ratio) return unknown;
   const verdict = signalVerdict(p.readoutRatio, thresholds);
   return `${head} · signal ${ratio}${after}${verdict ? ` (${verdict})` : ''}`;
 }
