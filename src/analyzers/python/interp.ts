@@ -2302,6 +2302,9 @@ export class Interp {
     if (op === '%' && a.k === 'str') return UNKNOWN;
     const x = numOf(a);
     const y = numOf(b);
+    // k · (an unknown layer size) stays that multiple of it (see V's `dim`).
+    if (op === '*' && x !== undefined && b.k === 'unknown' && b.dim) return { k: 'unknown', dim: { rec: b.dim.rec, factor: b.dim.factor * x } };
+    if (op === '*' && y !== undefined && a.k === 'unknown' && a.dim) return { k: 'unknown', dim: { rec: a.dim.rec, factor: a.dim.factor * y } };
     if (x === undefined || y === undefined) return UNKNOWN;
     switch (op) {
       case '+':

@@ -449,9 +449,10 @@ export function torchLayerAttr(rec: LayerRec, name: string): V | undefined {
     case 'num_embeddings':
     case 'num_features':
       return n(rec.inFeatures);
+    case 'hidden_size':
+      return n(rec.outFeatures) ?? (rec.kind === 'lstm' ? { k: 'unknown', dim: { rec, factor: 1 } } : undefined);
     case 'out_features':
     case 'out_channels':
-    case 'hidden_size':
     case 'embedding_dim':
       return n(rec.outFeatures);
     case 'num_layers':

@@ -427,7 +427,13 @@ export function paramItem(ip: Interp, p: ParamV, idx: V): V {
     const n = paramShape(p)?.[0];
     const [a, b] = sliceBounds(first, n);
     if (a === 0 && b !== undefined && b === n) return { ...p, slice: undefined };
-    return { ...p, slice: { from: a, to: b } };
+    // [H:2 * H] written with the LSTM's own hidden_size, which the analysis does not know.
+    const start = first.map.get('start');
+    const stop = first.map.get('stop');
+    const step = first.map.get('step');
+    const multiple = (v: V | undefined, k: number) => v?.k === 'unknown' && v.dim?.rec === p.rec && v.dim.factor === k;
+    const forgetQuarter = multiple(start, 1) && multiple(stop, 2) && (!step || step.k === 'none' || intOf(step) === 1);
+    return { ...p, slice: { from: a, to: b, ...(forgetQuarter ? { forgetQuarter } : {}) } };
   }
   return { ...p, slice: { from: undefined, to: undefined } };
 }
@@ -622,7 +628,7 @@ export function setParamInit(ip: Interp, p: ParamV, ref: InitializerRef, at: Nod
     const H = p.rec.outFeatures;
     const isBias = slot.slot === 'bias' || slot.slot === 'biasHh';
     if (isBias && p.rec.kind === 'lstm') {
-      const forget = H !== undefined && p.slice.from === H && p.slice.to === 2 * H;
+      const forget = (H !== undefined && p.slice.from === H && p.slice.to === 2 * H) || !!p.slice.forgetQuarter;
       const value = ref.id === 'constant_' ? ref.args.value : ref.id === 'ones_' ? 1 : ref.id === 'zeros_' ? 0 : undefined;
       if (forget && value !== undefined) {
         ip.put(sub as unknown as Record<string, unknown>, 'unitForgetBias', value > 0);

@@ -219,7 +219,7 @@ export interface ParamV {
   rec: LayerRec;
   pname: string;
   /** A slice of the first dimension; undefined ends are unknown. */
-  slice?: { from: number | undefined; to: number | undefined };
+  slice?: { from: number | undefined; to: number | undefined; /** [H:2H] of an LSTM whose H is unknown. */ forgetQuarter?: boolean };
 }
 
 export type V =
@@ -247,8 +247,12 @@ export type V =
   | ParamV
   | { k: 'init'; ref: InitializerRef; holder?: { name: string; span: Span } }
   | { k: 'super'; cls: ClassV; self: V }
-  /** Unknown; `what` names an external object (`timm.layers.DropPath(...)`) for messages. */
-  | { k: 'unknown'; what?: string };
+  /**
+   * Unknown; `what` names an external object (`timm.layers.DropPath(...)`) for messages. `dim`: a multiple of a
+   * layer's size the analysis does not know (`2 * self.lstm.hidden_size`), so that the LSTM forget-gate slice
+   * `[H:2 * H]` is recognized whatever H is; everywhere else it is just unknown.
+   */
+  | { k: 'unknown'; what?: string; dim?: { rec: LayerRec; factor: number } };
 
 export const UNKNOWN: V = { k: 'unknown' };
 export const NONE: V = { k: 'none' };

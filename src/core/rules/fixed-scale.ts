@@ -13,18 +13,22 @@ export const FIXED_SCALE_BAND = { lo: 0.5, hi: 2 };
 
 const round3 = (x: number) => Number(x.toPrecision(3));
 
-/** The arguments that make this initializer realize E[W²] = target, in its own parameterization. */
+/**
+ * The arguments that make this initializer realize E[W²] = target, in its own parameterization: centered (a mean
+ * of 100 would dominate E[W²] = Var + mean² whatever the std), with the std that fits.
+ */
 function argsFor(c: LayerCase, targetVariance: number): InitializerArgs | undefined {
   const spec = initializerSpec(c.ref.framework, c.ref.id!);
   if (!spec) return undefined;
   const std = Math.sqrt(targetVariance);
+  const centered: InitializerArgs = c.realized && c.realized.mean !== 0 ? { mean: 0 } : {};
   switch (spec.kind) {
     case 'normal':
-      return { stddev: round3(std) };
+      return { ...centered, stddev: round3(std) };
     case 'truncatedNormal':
       // tfjs/Keras truncate at ±2σ without correction: realized variance T·stddev² (reference §1.2, §2.2).
       // PyTorch trunc_normal_ cuts at absolute ±2, far beyond σ for any std that fits a layer.
-      return c.ref.framework === 'pytorch' ? { stddev: round3(std) } : { stddev: round3(std / Math.sqrt(TRUNC_NORMAL_2SIGMA_VARIANCE)) };
+      return { ...centered, stddev: round3(c.ref.framework === 'pytorch' ? std : std / Math.sqrt(TRUNC_NORMAL_2SIGMA_VARIANCE)) };
     case 'uniform': {
       const limit = round3(Math.sqrt(3) * std);
       return { minval: -limit, maxval: limit };
@@ -80,7 +84,8 @@ tf.layers.dense({units: 1024, activation: 'relu', kernelInitializer: tf.initiali
       const target = 1 / (fanIn * f2);
       const args = argsFor(c, target);
       const act = c.reached ? `${activationLabel(c.reached)}` : 'a linear output';
-      const fit = args?.stddev !== undefined ? `stddev ${args.stddev}` : args?.maxval !== undefined ? `limits ±${args.maxval}` : `std ${fmt(Math.sqrt(target), 3)}`;
+      const fit =
+        args?.stddev !== undefined ? `${args.mean !== undefined ? `mean ${args.mean}, ` : ''}stddev ${args.stddev}` : args?.maxval !== undefined ? `limits ±${args.maxval}` : `std ${fmt(Math.sqrt(target), 3)}`;
       out.push({
         severity: c.ref.explicit ? ('warning' as const) : ('info' as const),
         message:
