@@ -1,12 +1,13 @@
 /**
- * Fixes never corrupt code: every fix offered on every example (and on seeded mutants of them) is applied alone;
+ * Fixes never corrupt code: every fix offered on every file of the corpus (examples and fixtures) and on seeded
+ * mutants of them is applied alone;
  * the result still parses as well as before, the fixed finding is gone, only the edited region changed, and the
  * same fix asked again on the fixed text changes nothing more.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Finding } from '../../src/core/findings';
-import { applyEdits, check, exampleFiles, mutate, rng, syntaxProblems } from './shared';
+import { applyEdits, check, corpusFiles, mutate, rng, syntaxProblems } from './shared';
 
 function sameFinding(a: Finding, b: Finding): boolean {
   return a.ruleId === b.ruleId && a.model === b.model && a.layer === b.layer && a.message === b.message;
@@ -42,24 +43,24 @@ export function verifyFixes(name: string, text: string): { verified: number; pro
   return { verified, problems };
 }
 
-test('every fix on every example applies cleanly and once', () => {
+test('every fix on every file of the corpus applies cleanly and once', () => {
   let total = 0;
-  for (const { name, text } of exampleFiles()) {
+  for (const { name, text } of corpusFiles()) {
     const { verified, problems } = verifyFixes(name, text);
     assert.deepEqual(problems, []);
     total += verified;
   }
   assert.ok(total >= 20, `only ${total} fixes verified`);
-  if (process.env.INITLENS_FUZZ === '1') console.log(`fixes: ${total} on the examples as written, applied and verified`);
+  if (process.env.INITLENS_FUZZ === '1') console.log(`fixes: ${total} on the corpus as written, applied and verified`);
 });
 
-test('fixes on seeded mutants of the examples apply cleanly', () => {
+test('fixes on seeded mutants of the corpus apply cleanly', () => {
   const random = rng(20261122);
   const long = process.env.INITLENS_FUZZ === '1';
   let mutants = 0;
   let fixes = 0;
-  for (const { name, text } of exampleFiles()) {
-    for (let k = 0; k < (long ? 200 : 4); k++) {
+  for (const { name, text } of corpusFiles()) {
+    for (let k = 0; k < (long ? 600 : 4); k++) {
       const { verified, problems } = verifyFixes(name, mutate(text, random, 1 + (k % 3)));
       assert.deepEqual(problems, []);
       mutants++;

@@ -10,7 +10,8 @@ export { rng };
 
 export const ROOT = join(__dirname, '..', '..');
 
-export function exampleFiles(): { name: string; text: string }[] {
+/** The corpus the robustness tests type and mutate: the examples, and the analyzers' test fixtures (other styles). */
+export function corpusFiles(): { name: string; text: string }[] {
   const out: { name: string; text: string }[] = [];
   const walk = (dir: string) => {
     for (const f of readdirSync(dir).sort()) {
@@ -20,6 +21,7 @@ export function exampleFiles(): { name: string; text: string }[] {
     }
   };
   walk(join(ROOT, 'examples'));
+  walk(join(ROOT, 'test', 'fixtures'));
   return out;
 }
 

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { assertSane, check, exampleFiles, mutate, rng } from './shared';
+import { assertSane, check, corpusFiles, mutate, rng } from './shared';
 
 /** A hang detector, not a speed test: a check of an example takes milliseconds. */
 const HANG_BUDGET_MS = 2000;
@@ -14,7 +14,7 @@ const HANG_BUDGET_MS = 2000;
 const LONG = process.env.INITLENS_FUZZ === '1';
 const MUTANTS = LONG ? 2000 : 20;
 
-for (const { name, text } of exampleFiles()) {
+for (const { name, text } of corpusFiles()) {
   test(`${name}: prefixes as typed and ${MUTANTS} seeded mutants`, () => {
     let longest = 0;
     const step = LONG ? 1 : Math.max(3, Math.ceil(text.length / 60));
