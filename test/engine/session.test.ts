@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { generateModelFile } from '../../bench/lint-latency';
 import { checkText, createCheckSession } from '../../src/engine/check';
-import { exampleFiles, rng } from '../robustness/shared';
+import { corpusFiles, rng } from '../robustness/shared';
 
 /** One random edit, as a user makes them: type a character, delete a few, paste a line from elsewhere, cut a line. */
 function edit(text: string, random: () => number): string {
@@ -33,7 +33,7 @@ function sameReports(name: string, texts: string[]): void {
   });
 }
 
-for (const { name, text } of exampleFiles()) {
+for (const { name, text } of corpusFiles()) {
   test(`${name}: a session's re-checks equal full checks over 60 seeded edits and an undo`, () => {
     const random = rng(name.length * 7919 + 11);
     const texts = [text];
@@ -77,7 +77,7 @@ test('a re-check reuses the prediction of every model but the edited one', () =>
 });
 
 test('options are part of what is reused: a changed severity or threshold is applied at once', () => {
-  const text = exampleFiles().find((f) => f.name.endsWith('mnist-mlp-default-init.ts'))!.text;
+  const text = corpusFiles().find((f) => f.name.endsWith('mnist-mlp-default-init.ts'))!.text;
   const session = createCheckSession();
   const base = session.check(text, 'a.ts');
   assert.ok(base.findings.some((f) => f.ruleId === 'relu-needs-he'));

@@ -74,3 +74,42 @@ export function mutate(text: string, random: () => number, edits: number): strin
   }
   return tokens.join('');
 }
+
+/** What one file's typing simulation did (see typeAndMutate). */
+export interface TypingRun {
+  prefixes: number;
+  mutants: number;
+  /** Longest single check (ms). */
+  longest: number;
+  /** The first insane report, said as "<input>: <what is wrong>". */
+  problem?: string;
+}
+
+/**
+ * Checks `text` at its prefixes as if typed (every prefix when `long`, else ~60) and `mutants` seeded token mutants;
+ * `before` hears each input before its check (the fuzz's watchdog keeps the last one, to say which input hung).
+ */
+export function typeAndMutate(name: string, text: string, long: boolean, mutants: number, before?: (input: string, what: string) => void): TypingRun {
+  let longest = 0;
+  const run = (input: string, what: string): string | undefined => {
+    before?.(input, what);
+    const t0 = performance.now();
+    const r = check(input, name);
+    longest = Math.max(longest, performance.now() - t0);
+    const bad = assertSane(r, input);
+    return bad && `${name} ${what}: ${bad}`;
+  };
+  const step = long ? 1 : Math.max(3, Math.ceil(text.length / 60));
+  let prefixes = 0;
+  for (let cut = 0; cut <= text.length; cut += step) {
+    prefixes++;
+    const problem = run(text.slice(0, cut), `prefix ${cut}`);
+    if (problem) return { prefixes, mutants: 0, longest, problem };
+  }
+  const random = rng(name.length * 7919);
+  for (let k = 0; k < mutants; k++) {
+    const problem = run(mutate(text, random, 1 + (k % 5)), `mutant ${k}`);
+    if (problem) return { prefixes, mutants: k + 1, longest, problem };
+  }
+  return { prefixes, mutants, longest };
+}
