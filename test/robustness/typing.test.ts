@@ -7,6 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Worker } from 'node:worker_threads';
@@ -24,7 +25,10 @@ const MUTANTS = LONG ? 2000 : 20;
 /** The long run of one file in a worker; rejects with the input saved when a check does not return. */
 export function typeInWorker(name: string, text: string, mutants: number, stallMs = STALL_MS): Promise<TypingRun> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(join(__dirname, 'typingWorker.ts'), { workerData: { name, text, mutants } });
+    // Node 20 does not apply `--import tsx` to worker threads: the worker loads the .ts file through tsx's CommonJS API.
+    const tsx = createRequire(__filename).resolve('tsx/cjs/api').replace(/\?.*$/, '');
+    const file = join(__dirname, 'typingWorker.ts');
+    const worker = new Worker(`require(${JSON.stringify(tsx)}).require(${JSON.stringify(file)}, ${JSON.stringify(file)});`, { eval: true, workerData: { name, text, mutants } });
     let last = { input: '', what: 'startup' };
     let timer: ReturnType<typeof setTimeout>;
     const arm = () => {
@@ -64,3 +68,15 @@ for (const { name, text } of corpusFiles()) {
     if (LONG) console.log(`${name}: ${run.prefixes} prefixes, ${run.mutants} mutants, longest check ${run.longest.toFixed(1)} ms`);
   });
 }
+
+test('the fuzz watchdog stops a worker that does not answer in time and saves the input it was on', async () => {
+  // 50 ms is shorter than the worker's start (loading the analyzers): the watchdog fires before the first check.
+  await assert.rejects(typeInWorker('examples/watchdog-test.ts', 'const x = 1;', 1, 50), (e: Error) => {
+    assert.match(e.message, /^examples\/watchdog-test\.ts startup: the check did not return within 0\.05 s; the input is in .*hang-examples_watchdog-test\.ts$/);
+    return true;
+  });
+  // And a worker that answers in time resolves with its figures.
+  const text = "import * as tf from '@tensorflow/tfjs';\n";
+  const run = await typeInWorker('examples/watchdog-test.ts', text, 2);
+  assert.deepEqual({ ...run, longest: 0 }, { prefixes: text.length + 1, mutants: 2, longest: 0 });
+});
