@@ -59,17 +59,27 @@ export function check(text: string, name: string): FileReport {
 }
 
 
-/** Random token-level edits: delete, duplicate or swap tokens (split on word boundaries and punctuation). */
+/** Characters a half-typed or mistyped edit leaves behind: brackets, quotes, operators, comment starts, line breaks. */
+const STRAY = `()[]{},.:;'"\`=*/#\n-+0`;
+
+/**
+ * Random edits: delete, duplicate or swap tokens (split on word boundaries and punctuation), or delete one
+ * character or insert a stray one inside a token (an unterminated string, a cut number, a broken comment).
+ */
 export function mutate(text: string, random: () => number, edits: number): string {
   const tokens = text.split(/(\s+|[()[\]{},;:.'"`])/).filter((t) => t !== '');
   for (let k = 0; k < edits && tokens.length > 2; k++) {
     const i = Math.floor(random() * tokens.length);
     const op = random();
-    if (op < 0.4) tokens.splice(i, 1);
-    else if (op < 0.7) tokens.splice(i, 0, tokens[i]);
-    else {
+    if (op < 0.3) tokens.splice(i, 1);
+    else if (op < 0.5) tokens.splice(i, 0, tokens[i]);
+    else if (op < 0.7) {
       const j = Math.floor(random() * tokens.length);
       [tokens[i], tokens[j]] = [tokens[j], tokens[i]];
+    } else {
+      const t = tokens[i];
+      const at = Math.floor(random() * (t.length + 1));
+      tokens[i] = op < 0.85 ? t.slice(0, at) + t.slice(at + 1) : t.slice(0, at) + STRAY[Math.floor(random() * STRAY.length)] + t.slice(at);
     }
   }
   return tokens.join('');
