@@ -33,11 +33,14 @@ function sameReports(name: string, texts: string[]): void {
   });
 }
 
+/** `npm run fuzz` (INITLENS_FUZZ=1) runs longer edit sequences. */
+const EDITS = process.env.INITLENS_FUZZ === '1' ? 1000 : 60;
+
 for (const { name, text } of corpusFiles()) {
-  test(`${name}: a session's re-checks equal full checks over 60 seeded edits and an undo`, () => {
+  test(`${name}: a session's re-checks equal full checks over ${EDITS} seeded edits and an undo`, () => {
     const random = rng(name.length * 7919 + 11);
     const texts = [text];
-    for (let i = 0; i < 60; i++) texts.push(edit(texts[texts.length - 1], random));
+    for (let i = 0; i < EDITS; i++) texts.push(edit(texts[texts.length - 1], random));
     texts.push(text, text); // undo everything, then a check of an unchanged text
     sameReports(name, texts);
   });
