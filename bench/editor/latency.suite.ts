@@ -10,7 +10,8 @@
  *    files of INITLENS_BENCH_FILES, from the edit to the diagnostics of the new text (debounce included), and the
  *    engine's time of each re-check (the document's incremental session);
  * 4. event-loop blocks of the extension host while the 10,000-line file is opened (first check) and then edited:
- *    INITLENS_BENCH_EDITS one-character insertions into a comment in its middle, 30–50 ms apart, until the
+ *    INITLENS_BENCH_EDITS one-character insertions into a comment in its middle, 30–50 ms apart (typed with the
+ *    browser's keyboard when INITLENS_BENCH_KEYBOARD is set, see typeWithKeyboard), until the
  *    diagnostics of the last version are published; INITLENS_BENCH_SESSIONS such typing sessions (the longest
  *    block of each, and their median). perf_hooks.monitorEventLoopDelay (1 ms resolution) and a 2 ms setInterval
  *    drift probe. Then the same typing again under V8's CPU profiler, to say whose code the
@@ -19,7 +20,7 @@
  *
  * Results are written (after each step) to the JSON file INITLENS_BENCH_OUT.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
@@ -331,8 +332,38 @@ async function profiled(run: () => Promise<void>): Promise<ReturnType<typeof lon
   return longTasks(profile);
 }
 
-/** One-character insertions at the end of a line, 30–50 ms apart; resolves when the last version is checked. */
+/**
+ * INITLENS_BENCH_KEYBOARD: a folder through which this suite asks the bench (outside, driving the browser) to type
+ * with the browser's keyboard, as a user does: the keystrokes reach the extension host as document changes from the
+ * renderer, not as `workspace.applyEdit` calls made here.
+ */
+const KEYBOARD = process.env.INITLENS_BENCH_KEYBOARD;
+let keyboardRequests = 0;
+
+async function typeWithKeyboard(doc: vscode.TextDocument, line: number, edits: number): Promise<number> {
+  const editor = await vscode.window.showTextDocument(doc, { preserveFocus: false });
+  const end = new vscode.Position(line, doc.lineAt(line).text.length);
+  editor.selection = new vscode.Selection(end, end);
+  const id = ++keyboardRequests;
+  const versionBefore = doc.version;
+  writeFileSync(`${KEYBOARD}/request.json`, JSON.stringify({ id, edits }));
+  await until('the keyboard typing', () => existsSync(`${KEYBOARD}/typed-${id}.json`), 120_000);
+  const { typedMs } = JSON.parse(readFileSync(`${KEYBOARD}/typed-${id}.json`, 'utf8')) as { typedMs: number };
+  await until('every keystroke in the document', () => doc.version >= versionBefore + edits, 30_000);
+  return typedMs;
+}
+
+/**
+ * One-character insertions at the end of a line, 30–50 ms apart (with the browser's keyboard when the bench offers
+ * it, else `workspace.applyEdit`); resolves when the last version is checked.
+ */
 async function typeInto(doc: vscode.TextDocument, line: number, edits: number): Promise<{ typedMs: number; settleMs: number }> {
+  if (KEYBOARD) {
+    const typedMs = await typeWithKeyboard(doc, line, edits);
+    const lastEdit = performance.now();
+    await checked(doc, 'the diagnostics of the last version');
+    return { typedMs, settleMs: performance.now() - lastEdit };
+  }
   const start = performance.now();
   let slot = start;
   for (let k = 0; k < edits; k++) {

@@ -74,6 +74,11 @@ export interface RunInHostSuiteOptions {
    */
   after?: (wb: Workbench, server: CodeServer) => Promise<void>;
   /**
+   * Runs alongside the suite, from the moment the workbench is open until the suite's results arrive (e.g. to type
+   * into the editor with the browser's keyboard when the suite asks for it). Its failure fails the run.
+   */
+  during?: (wb: Workbench, server: CodeServer, suiteDone: () => boolean) => Promise<void>;
+  /**
    * Name for the artifacts written to test-artifacts/e2e: <name>.log (driver log, code-server
    * output and VS Code's logs). Default: the suite file's base name.
    */
@@ -124,15 +129,20 @@ export async function runInHostSuite(opts: RunInHostSuiteOptions): Promise<InHos
       },
     });
     wb = await openWorkbench(server, opts.workbench);
+    let duringError: unknown;
+    const during = opts.during?.(wb, server, () => existsSync(done)).catch((e: unknown) => (duringError = e));
     const timeout = opts.timeoutMs ?? 5 * 60_000;
     const deadline = Date.now() + timeout;
     let exited = false;
     void server.exited.then(() => (exited = true));
     while (!existsSync(done)) {
+      if (duringError) throw duringError;
       if (exited) throw new Error('code-server exited before the suite finished');
       if (Date.now() > deadline) throw new Error(`no results from the in-host suite within ${timeout} ms`);
       await new Promise((r) => setTimeout(r, 200));
     }
+    await during;
+    if (duringError) throw duringError;
     const parsed = JSON.parse(readFileSync(results, 'utf8')) as InHostResult[];
     if (opts.after) await opts.after(wb, server);
     outcome = { results: parsed, loadMs: wb.loadMs, totalMs: Date.now() - t0, logFile };
