@@ -165,19 +165,19 @@ export function targets(results: Results): TargetRow[] {
     const host = w.activation.hostReportedMs;
     return typeof host === 'number' ? { value: `${fmt(host)} ms (activate() ${fmt(w.activation.activateMs)} ms)`, met: host < 50 } : undefined;
   });
-  add('Longest extension-host event-loop block < 50 ms while editing a 10,000-line file: InitLens\' own work in one task, and the whole block against the host with InitLens off', () => {
-    const w = ed.codeServer.worker.largeFile;
-    const t = ed.codeServer['in-thread']?.largeFile;
-    const off = ed.codeServer.off?.largeFile;
-    const own = w.profiledEditing?.longestInitLensMs;
+  add('InitLens\' own work in one extension-host task < 50 ms while a 10,000-line file is typed into (CPU profile)', () => {
+    const own = ed.codeServer.worker.largeFile.profiledEditing?.longestInitLensMs;
+    const inThread = ed.codeServer['in-thread']?.largeFile?.profiledEditing?.longestInitLensMs;
+    if (typeof own !== 'number') return undefined;
+    return { value: `${fmt(own)} ms with the worker${typeof inThread === 'number' ? `; ${fmt(inThread)} ms checking on the host thread` : ''}`, met: own < 50 };
+  });
+  add('Longest extension-host event-loop block < 50 ms while a 10,000-line file is typed into (the whole host)', () => {
     const sessions = (x: Any) => x.editing.maxMsBySession.map((v: number) => fmt(v)).join('/');
+    const w = ed.codeServer.worker.largeFile;
+    const off = ed.codeServer.off?.largeFile;
     return {
-      value:
-        `InitLens' own work in one host task ${typeof own === 'number' ? `${fmt(own)} ms` : 'not profiled'}` +
-        `${t?.profiledEditing?.longestInitLensMs !== undefined ? ` (${fmt(t.profiledEditing.longestInitLensMs)} ms checking on the host thread)` : ''}; ` +
-        `longest block ${fmt(w.editing.loop.maxMs)} ms with the worker (sessions ${sessions(w)})` +
-        `${off ? `, ${fmt(off.editing.loop.maxMs)} ms with InitLens turned off (sessions ${sessions(off)}): VS Code's own` : ''}`,
-      met: typeof own === 'number' ? own < 50 : undefined,
+      value: `${fmt(w.editing.loop.maxMs)} ms with InitLens (sessions ${sessions(w)})${off ? `; ${fmt(off.editing.loop.maxMs)} ms with InitLens turned off (sessions ${sessions(off)})` : ''}`,
+      met: w.editing.loop.maxMs < 50,
     };
   });
   add('Memory of the extension host after opening 50 model files (no target)', () => {
