@@ -30,6 +30,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { runCommand, runInHostSuite } from '../test/e2e/harness';
+import { olderThanSources } from '../test/helpers/build';
 import { measureWorkerRoundTrip, printWorkerRoundTrip } from './editor/worker-roundtrip';
 import { generateModelFile } from './lint-latency';
 
@@ -79,14 +80,6 @@ export interface EditorBenchOptions {
   log?: (line: string) => void;
 }
 
-function newest(dir: string): number {
-  let t = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-  }
-  return t;
-}
 
 /** The workspace: the example, the 1,000- and 10,000-line files, and many/ with 50 model files of 100–2,060 lines. */
 function makeWorkspace(): string {
@@ -169,7 +162,7 @@ async function typeOnRequest(page: Page, dir: string, suiteDone: () => boolean):
 
 export async function runEditorBench(options: EditorBenchOptions = {}): Promise<Record<string, unknown>> {
   const log = options.log ?? ((l: string) => console.log(l));
-  if (!existsSync(VSIX) || statSync(VSIX).mtimeMs < newest(join(ROOT, 'src'))) {
+  if (olderThanSources([VSIX])) {
     log('packaging initlens.vsix (npm run package)…');
     execFileSync('npm', ['run', '--silent', 'package'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
   }

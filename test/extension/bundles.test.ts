@@ -7,9 +7,9 @@
  * The same scenario runs on both: diagnostics with codes and links, code actions, quick fix and disable comment
  * applied, hover, CodeLens, settings changes, fix-all policy, preview hook, workspace check, restart, status.
  */
+import { buildIfStale } from '../helpers/build';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -20,19 +20,9 @@ import { example, exampleFiles, ROOT, TORCH_MODELS } from './helpers';
 const DIST = join(ROOT, 'dist');
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 
-function newest(dir: string): number {
-  let t = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-  }
-  return t;
-}
 
 before(() => {
-  const outputs = ['extension.js', 'engine.js', 'checkWorker.js', 'web/extension.js'].map((f) => join(DIST, f));
-  const stale = outputs.some((f) => !existsSync(f) || statSync(f).mtimeMs < newest(join(ROOT, 'src')));
-  if (stale) execFileSync(process.execPath, ['esbuild.js'], { cwd: ROOT, stdio: 'inherit' });
+  buildIfStale(['extension.js', 'engine.js', 'checkWorker.js', 'web/extension.js'].map((f) => join(DIST, f)));
 });
 
 interface ExtensionModule {

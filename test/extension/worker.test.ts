@@ -6,9 +6,9 @@
  * `vscode`: while a check runs, edits wait (one running + one waiting check per document) and the outdated result
  * is dropped. No timing assertions.
  */
+import { buildIfStale } from '../helpers/build';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,14 +34,6 @@ const DIST = join(ROOT, 'dist');
 const WORKER = join(DIST, 'checkWorker.js');
 const PYTHON = join(ROOT, 'examples', 'python');
 
-function newest(dir: string): number {
-  let t = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-  }
-  return t;
-}
 
 const requireDist = createRequire(join(DIST, 'extension.js'));
 const loadEngine = async () => requireDist('./engine.js') as Engine;
@@ -61,9 +53,7 @@ const input = (text: string, path: string, extra: Partial<CheckInput> = {}): Che
 
 let temp: string;
 before(() => {
-  const outputs = ['extension.js', 'engine.js', 'checkWorker.js'].map((f) => join(DIST, f));
-  const stale = outputs.some((f) => !existsSync(f) || statSync(f).mtimeMs < newest(join(ROOT, 'src')));
-  if (stale) execFileSync(process.execPath, ['esbuild.js'], { cwd: ROOT, stdio: 'inherit' });
+  buildIfStale(['extension.js', 'engine.js', 'checkWorker.js'].map((f) => join(DIST, f)));
   temp = mkdtempSync(join(tmpdir(), 'initlens-worker-test-'));
 });
 after(() => rmSync(temp, { recursive: true, force: true }));
