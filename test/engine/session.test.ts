@@ -7,22 +7,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { generateModelFile } from '../../bench/lint-latency';
 import { checkText, createCheckSession } from '../../src/engine/check';
-import { corpusFiles, rng } from '../robustness/shared';
+import { corpusFiles, rng, userEdit as edit } from '../robustness/shared';
 
-/** One random edit, as a user makes them: type a character, delete a few, paste a line from elsewhere, cut a line. */
-function edit(text: string, random: () => number): string {
-  const at = Math.floor(random() * (text.length + 1));
-  const op = random();
-  if (op < 0.4) return text.slice(0, at) + ' ab1(),.\'\n'[Math.floor(random() * 10)] + text.slice(at);
-  if (op < 0.7) return text.slice(0, at) + text.slice(at + 1 + Math.floor(random() * 4));
-  const lines = text.split('\n');
-  const i = Math.floor(random() * lines.length);
-  if (op < 0.85) {
-    const j = Math.floor(random() * lines.length);
-    lines.splice(j, 0, lines[i]);
-  } else lines.splice(i, 1);
-  return lines.join('\n');
-}
 
 function sameReports(name: string, texts: string[]): void {
   const session = createCheckSession();

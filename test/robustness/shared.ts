@@ -85,6 +85,22 @@ export function mutate(text: string, random: () => number, edits: number): strin
   return tokens.join('');
 }
 
+/**
+ * One random edit as a user makes them: type one of the characters of `typed`, delete a few, paste a line
+ * elsewhere, cut a line (the editor's re-check sessions are tested over sequences of these).
+ */
+export function userEdit(text: string, random: () => number, typed = " ab1(),.'\n"): string {
+  const at = Math.floor(random() * (text.length + 1));
+  const op = random();
+  if (op < 0.4) return text.slice(0, at) + typed[Math.floor(random() * typed.length)] + text.slice(at);
+  if (op < 0.7) return text.slice(0, at) + text.slice(at + 1 + Math.floor(random() * 4));
+  const lines = text.split('\n');
+  const i = Math.floor(random() * lines.length);
+  if (op < 0.85) lines.splice(Math.floor(random() * lines.length), 0, lines[i]);
+  else lines.splice(i, 1);
+  return lines.join('\n');
+}
+
 /** What one file's typing simulation did (see typeAndMutate). */
 export interface TypingRun {
   prefixes: number;

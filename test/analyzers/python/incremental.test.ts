@@ -16,7 +16,10 @@ import type { FixIntent } from '../../../src/core/findings';
 import type { AnalysisResult } from '../../../src/core/model';
 import { analyzePython, createPythonSession, pythonFixEdits } from '../../../src/analyzers/python';
 import { type Parsed, parsePython } from '../../../src/analyzers/python/syntax';
-import { rng } from '../../robustness/shared';
+import { rng, userEdit } from '../../robustness/shared';
+
+/** Python's characters besides the common ones. */
+const edit = (text: string, random: () => number) => userEdit(text, random, ' ab1(),.:=\n');
 
 const EXAMPLES = join(__dirname, '..', '..', '..', 'examples', 'python');
 const examples = readdirSync(EXAMPLES)
@@ -24,18 +27,6 @@ const examples = readdirSync(EXAMPLES)
   .sort()
   .map((f) => ({ name: f, text: readFileSync(join(EXAMPLES, f), 'utf8') }));
 
-/** One random edit as a user makes them: type a character, delete a few, paste a line elsewhere, cut a line. */
-function edit(text: string, random: () => number): string {
-  const at = Math.floor(random() * (text.length + 1));
-  const op = random();
-  if (op < 0.4) return text.slice(0, at) + ' ab1(),.:=\n'[Math.floor(random() * 12)] + text.slice(at);
-  if (op < 0.7) return text.slice(0, at) + text.slice(at + 1 + Math.floor(random() * 4));
-  const lines = text.split('\n');
-  const i = Math.floor(random() * lines.length);
-  if (op < 0.85) lines.splice(Math.floor(random() * lines.length), 0, lines[i]);
-  else lines.splice(i, 1);
-  return lines.join('\n');
-}
 
 /** Every node of a tree with its type and position, in document order. */
 function nodes(tree: Tree): string {
