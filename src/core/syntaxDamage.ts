@@ -138,18 +138,18 @@ export function distrustSyntaxDamage(model: Model, errors: ErrorIndex, lineOf: (
   // Broken regions: the text of each layer that holds an error, and everything after a structural error. A layer
   // written inside a broken region is unknown even if its own text parses (an unterminated string can swallow the
   // next `model.add(...)` into the broken layer's config, where the recovered tree finds it as a nested layer).
+  const ownError = model.layers.map((l) => errorIn(l.span));
   const regions: { start: number; end: number; at: number }[] = [];
-  for (const l of model.layers) {
-    const at = errorIn(l.span);
-    if (at !== undefined) regions.push({ start: l.span.start, end: l.span.end, at });
-  }
+  model.layers.forEach((l, i) => {
+    if (ownError[i] !== undefined) regions.push({ start: l.span.start, end: l.span.end, at: ownError[i]! });
+  });
   if (structural !== undefined) regions.push({ start: structural, end: Infinity, at: structural });
   const inRegion = coverIndex(regions);
   const unknownAt = new Map<number, number>(); // layer index → error offset that made it unknown
-  for (const l of model.layers) {
-    const at = errorIn(l.span) ?? inRegion(l.span.start);
+  model.layers.forEach((l, i) => {
+    const at = ownError[i] ?? inRegion(l.span.start);
     if (at !== undefined) unknownAt.set(l.index, at);
-  }
+  });
 
   const inferred = INFERS_INPUT_SIZE[model.framework];
   const downstream = new Set<number>();

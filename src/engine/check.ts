@@ -88,6 +88,7 @@ function checkWith(text: string, fileName: string, options: CheckOptions, sessio
     return report;
   }
   if (!analyzer.mayContainModels(text)) return report;
+  const starts = computeLineStarts(text);
   let models: Model[];
   try {
     const analysis = analyzerSession(analyzer, session).analyze(text, fileName);
@@ -95,7 +96,6 @@ function checkWith(text: string, fileName: string, options: CheckOptions, sessio
     report.problems.push(...analysis.problems);
     for (const m of models) distrustInvalidSizes(m);
     if (analysis.syntaxErrors?.length) {
-      const starts = computeLineStarts(text);
       const errors = errorIndex(analysis.syntaxErrors);
       for (const m of models) distrustSyntaxDamage(m, errors, (offset) => lineColAt(text, offset, starts).line);
     }
@@ -143,7 +143,6 @@ function checkWith(text: string, fileName: string, options: CheckOptions, sessio
   }
   if (session) session.models = cached;
   const suppressions = parseSuppressions(text);
-  const starts = computeLineStarts(text);
   const seen = new Set<string>();
   report.findings = report.findings
     .filter((f) => !isSuppressed(suppressions, f, text, starts))

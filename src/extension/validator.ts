@@ -34,6 +34,8 @@ export interface DocState {
   modelIndex?: { extents: [number, number][]; names: string[] };
   /** Diagnostic key (range, code, message) → the finding it shows. */
   findings: Map<string, Finding>;
+  /** The diagnostics on screen, as data, and their keys (the next check skips the publish when it shows the same). */
+  published: { data: readonly PositionedDiagnostic[]; keys: string[] };
 }
 
 /** Why a document is not checked, for the status item. */
@@ -101,8 +103,6 @@ export class Validator implements vscode.Disposable {
   /** Files whose diagnostics came from the workspace check: re-read from disk when their editor closes. */
   readonly fromWorkspaceCheck = new Set<string>();
   private lastDuration = 0;
-  /** Per document, the diagnostics last published (as data, and their keys for the findings map). */
-  private readonly published = new Map<string, { data: readonly PositionedDiagnostic[]; keys: string[] }>();
   /** Documentation links, parsed once. */
   private readonly targets = new Map<string, vscode.Uri>();
 
@@ -162,7 +162,6 @@ export class Validator implements vscode.Disposable {
     const key = uri.toString();
     this.states.delete(key);
     this.skips.delete(key);
-    this.published.delete(key);
     this.collection.delete(uri);
     this.services.checker.forget(key);
     this.changed.fire(uri);
@@ -174,7 +173,6 @@ export class Validator implements vscode.Disposable {
     this.states.clear();
     this.skips.clear();
     this.fromWorkspaceCheck.clear();
-    this.published.clear();
     this.collection.clear();
   }
 
@@ -287,7 +285,6 @@ export class Validator implements vscode.Disposable {
     const key = doc.uri.toString();
     this.states.delete(key);
     this.skips.set(key, { reason });
-    this.published.delete(key);
     this.collection.delete(doc.uri);
     if (settings.trace !== 'off') this.services.log.info(`skipped ${doc.uri.toString(true)}: ${reason}`);
   }
@@ -312,13 +309,13 @@ export class Validator implements vscode.Disposable {
     let slice = performance.now();
     // The same diagnostics as those on screen (typing within a line moves nothing else): keep them, point them at
     // this check's findings (whose fixes are positioned in this text), and skip the publish.
-    const last = this.published.get(key);
+    const last = this.states.get(key)?.published;
     if (last && this.collection.has(uri) && samePositionedDiagnostics(last.data, outcome.diagnostics)) {
       outcome.diagnostics.forEach((d, i) => {
         if (d.finding !== undefined) findings.set(last.keys[i], report.findings[d.finding]);
       });
-      this.published.set(key, { ...last, data: outcome.diagnostics });
-      return this.remember({ uri, version, optionsKey: oKey, text, report, durationMs, findings, lenses, modelIndex, publishMs: performance.now() - slice });
+      const published = { data: outcome.diagnostics, keys: last.keys };
+      return this.remember({ uri, version, optionsKey: oKey, text, report, durationMs, findings, lenses, modelIndex, published, publishMs: performance.now() - slice });
     }
     const diagnostics: vscode.Diagnostic[] = [];
     const keys: string[] = [];
@@ -335,9 +332,8 @@ export class Validator implements vscode.Disposable {
       }
     }
     this.collection.set(uri, diagnostics);
-    this.published.set(key, { data: outcome.diagnostics, keys });
     publishMs += performance.now() - slice;
-    return this.remember({ uri, version, optionsKey: oKey, text, report, durationMs, findings, lenses, modelIndex, publishMs });
+    return this.remember({ uri, version, optionsKey: oKey, text, report, durationMs, findings, lenses, modelIndex, published: { data: outcome.diagnostics, keys }, publishMs });
   }
 
   private remember(state: DocState): DocState {

@@ -8,7 +8,7 @@
  *
  * Pure: no vscode import; the engine comes in as a parameter.
  */
-import { computeLineStarts, type Span } from '../../core/model';
+import { computeLineStarts, lineColAt, type Span } from '../../core/model';
 import type { FileReport } from '../../core/report';
 import type { CheckOptions } from '../../engine/check';
 import { DEFAULT_THRESHOLDS } from '../../core/rules/types';
@@ -103,14 +103,8 @@ export function positionMapper(text: string): (offset: number) => PositionData {
   };
   return (offset) => {
     const o = Math.max(0, Math.min(Math.floor(offset), text.length));
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= o) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo, character: Math.min(o, lineEnd(lo)) - starts[lo] };
+    const line = lineColAt(text, o, starts).line - 1;
+    return { line, character: Math.min(o, lineEnd(line)) - starts[line] };
   };
 }
 
