@@ -237,6 +237,23 @@ export function installWasmGradientFallbacks(
   return installed;
 }
 
+/**
+ * Replaces the wasm kernel `name` by `wrap(original)`, once: the replacement carries `marker`, so a second call finds
+ * it and changes nothing. False when the kernel is not registered or this tfjs cannot unregister kernels.
+ */
+function wrapWasmKernel(tf: TF, name: string, marker: symbol, wrap: (original: KernelFn) => KernelFn): boolean {
+  const orig = tf.getKernel(name, 'wasm');
+  const unregister = (tf as unknown as { unregisterKernel?: (k: string, b: string) => void }).unregisterKernel;
+  if (!orig || !unregister) return false;
+  const origFunc = orig.kernelFunc as unknown as KernelFn & { [marker: symbol]: boolean };
+  if (origFunc[marker]) return true;
+  const wrapped = wrap(origFunc) as KernelFn & { [marker: symbol]: boolean };
+  wrapped[marker] = true;
+  unregister(name, 'wasm');
+  tf.registerKernel({ ...orig, kernelFunc: wrapped as never });
+  return true;
+}
+
 const WRAPPED = Symbol.for('initlens.wasmMatMulTransposeFix');
 
 /**
@@ -248,15 +265,9 @@ const WRAPPED = Symbol.for('initlens.wasmMatMulTransposeFix');
  * Idempotent; returns whether the wrapper is installed. A no-op on other backends.
  */
 export function installWasmMatMulTransposeFix(tf: TF): boolean {
-  const name = 'BatchMatMul';
-  const orig = tf.getKernel(name, 'wasm');
   const transpose = tf.getKernel('Transpose', 'wasm');
-  if (!orig || !transpose) return false;
-  const origFunc = orig.kernelFunc as unknown as ((args: unknown) => TensorInfoLike) & { [WRAPPED]?: boolean };
-  if (origFunc[WRAPPED]) return true;
-  const unregister = (tf as unknown as { unregisterKernel?: (k: string, b: string) => void }).unregisterKernel;
-  if (!unregister) return false;
-  const wrapped = ((args: { inputs: { a: TensorInfoLike; b: TensorInfoLike }; backend: BackendLike; attrs: Record<string, unknown> }) => {
+  if (!transpose) return false;
+  return wrapWasmKernel(tf, 'BatchMatMul', WRAPPED, (origFunc) => ((args: { inputs: { a: TensorInfoLike; b: TensorInfoLike }; backend: BackendLike; attrs: Record<string, unknown> }) => {
     const { inputs, backend, attrs } = args;
     if (!attrs.transposeA && !attrs.transposeB) return origFunc(args);
     const temps: TensorInfoLike[] = [];
@@ -274,11 +285,7 @@ export function installWasmMatMulTransposeFix(tf: TF): boolean {
     } finally {
       for (const t of temps) backend.disposeData(t.dataId);
     }
-  }) as unknown as typeof origFunc;
-  wrapped[WRAPPED] = true;
-  unregister(name, 'wasm');
-  tf.registerKernel({ ...orig, kernelFunc: wrapped as never });
-  return true;
+  }) as unknown as KernelFn);
 }
 
 const FAST = Symbol.for('initlens.wasmFastConv2DBackpropInput');
@@ -296,16 +303,10 @@ const FAST = Symbol.for('initlens.wasmFastConv2DBackpropInput');
  * NCHW, a padding that the identity cannot express, few input channels or large strides (see the break-even). Idempotent; returns whether the wrapper is installed.
  */
 export function installWasmConv2DBackpropInputFix(tf: TF): boolean {
-  const name = 'Conv2DBackpropInput';
-  const orig = tf.getKernel(name, 'wasm');
   const k = (n: string) => tf.getKernel(n, 'wasm');
   const [conv, pad, reshape, slice] = ['Conv2D', 'PadV2', 'Reshape', 'Slice'].map(k);
-  if (!orig || !conv || !pad || !reshape || !slice) return false;
-  const origFunc = orig.kernelFunc as unknown as KernelFn & { [FAST]?: boolean };
-  if (origFunc[FAST]) return true;
-  const unregister = (tf as unknown as { unregisterKernel?: (k: string, b: string) => void }).unregisterKernel;
-  if (!unregister) return false;
-  const wrapped = ((args: Parameters<KernelFn>[0]) => {
+  if (!conv || !pad || !reshape || !slice) return false;
+  return wrapWasmKernel(tf, 'Conv2DBackpropInput', FAST, (origFunc) => (args: Parameters<KernelFn>[0]) => {
     const { inputs, backend, attrs } = args;
     const dy = inputs.dy;
     const filter = inputs.filter;
@@ -383,11 +384,7 @@ export function installWasmConv2DBackpropInputFix(tf: TF): boolean {
     } finally {
       for (const t of temps) be.disposeData(t.dataId);
     }
-  }) as KernelFn & { [FAST]?: boolean };
-  wrapped[FAST] = true;
-  unregister(name, 'wasm');
-  tf.registerKernel({ ...orig, kernelFunc: wrapped as never });
-  return true;
+  });
 }
 
 const FAST_TILE = Symbol.for('initlens.wasmFastTile');
@@ -400,14 +397,10 @@ const FAST_TILE = Symbol.for('initlens.wasmFastTile');
  * Other tilings keep the original kernel. Idempotent; returns whether the wrapper is installed.
  */
 export function installWasmTileFix(tf: TF): boolean {
-  const orig = tf.getKernel('Tile', 'wasm');
   const fill = tf.getKernel('Fill', 'wasm');
   const add = tf.getKernel('Add', 'wasm');
-  const unregister = (tf as unknown as { unregisterKernel?: (k: string, b: string) => void }).unregisterKernel;
-  if (!orig || !fill || !add || !unregister) return false;
-  const origFunc = orig.kernelFunc as unknown as KernelFn & { [FAST_TILE]?: boolean };
-  if (origFunc[FAST_TILE]) return true;
-  const wrapped = ((args: Parameters<KernelFn>[0]) => {
+  if (!fill || !add) return false;
+  return wrapWasmKernel(tf, 'Tile', FAST_TILE, (origFunc) => (args: Parameters<KernelFn>[0]) => {
     const { inputs, backend, attrs } = args;
     const x = inputs.x;
     const reps = attrs.reps as number[];
@@ -419,9 +412,5 @@ export function installWasmTileFix(tf: TF): boolean {
     } finally {
       (backend as BackendLike).disposeData(zeros.dataId);
     }
-  }) as KernelFn & { [FAST_TILE]?: boolean };
-  wrapped[FAST_TILE] = true;
-  unregister('Tile', 'wasm');
-  tf.registerKernel({ ...orig, kernelFunc: wrapped as never });
-  return true;
+  });
 }
