@@ -28,7 +28,7 @@ const builds = [
 
 // ---------------------------------------------------------------------------------------------------------------
 // The VS Code extension. Node: dist/extension.js (providers and commands, loads in a few ms) + dist/engine.js (the
-// engine with TypeScript's parser) + dist/checkWorker.js (the worker thread that loads the engine and checks, started
+// engine with TypeScript's parser) + dist/check-worker.js (the worker thread that loads the engine and checks, started
 // on the first check). Web: dist/web/extension.js, one file (the web extension host loads a single module), engine
 // included, Node built-ins mapped to an empty module.
 
@@ -84,8 +84,8 @@ builds.push(
   },
   {
     ...extensionCommon,
-    entryPoints: ['src/extension/checkWorker.ts'],
-    outfile: 'dist/checkWorker.js',
+    entryPoints: ['src/extension/check-worker.ts'],
+    outfile: 'dist/check-worker.js',
     platform: 'node',
     target: 'node20',
     plugins: [engineAsSibling],

@@ -119,7 +119,7 @@ function sizes(): Record<string, number | null> {
   const webview = join(ROOT, 'dist', 'webview');
   return {
     'dist/extension.js': size(join(ROOT, 'dist', 'extension.js')),
-    'dist/checkWorker.js': size(join(ROOT, 'dist', 'checkWorker.js')),
+    'dist/check-worker.js': size(join(ROOT, 'dist', 'check-worker.js')),
     'dist/engine.js': size(join(ROOT, 'dist', 'engine.js')),
     'dist/web/extension.js': size(join(ROOT, 'dist', 'web', 'extension.js')),
     'dist/webview/': existsSync(webview) ? readdirSync(webview).filter((f) => !f.endsWith('.map')).reduce((a, f) => a + statSync(join(webview, f)).size, 0) : null,

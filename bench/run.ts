@@ -48,7 +48,7 @@ export function bundleSizes(): Record<string, number> {
   return {
     'dist/extension.js': size('dist/extension.js'),
     'dist/engine.js': size('dist/engine.js'),
-    'dist/checkWorker.js': size('dist/checkWorker.js'),
+    'dist/check-worker.js': size('dist/check-worker.js'),
     'dist/web/extension.js': size('dist/web/extension.js'),
     'dist/webview/main.js': size('dist/webview/main.js'),
     'dist/cli.js': size('dist/cli.js'),

@@ -1,6 +1,6 @@
 /**
  * What the check worker costs and saves, in plain Node (no VS Code): for the example model and generated 1,000-
- * and 10,000-line files, the time from asking to having the outcome through the worker (dist/checkWorker.js, as
+ * and 10,000-line files, the time from asking to having the outcome through the worker (dist/check-worker.js, as
  * the extension host uses it) against the engine's time in the worker, and the longest stretch this thread was
  * blocked meanwhile (a 1 ms setInterval drift probe), against checking on this thread (which blocks it for the
  * whole check). Needs the built bundles (npm run build). A benchmark: no assertion.
@@ -14,7 +14,7 @@ import { generateModelFile } from '../lint-latency';
 import { InThreadChecker } from '../../src/extension/checker';
 import type { CheckInput } from '../../src/extension/logic/check';
 import type { Engine } from '../../src/extension/services';
-import { WorkerChecker } from '../../src/extension/workerChecker';
+import { WorkerChecker } from '../../src/extension/worker-checker';
 
 const ROOT = join(__dirname, '..', '..');
 const DIST = join(ROOT, 'dist');
@@ -61,7 +61,7 @@ export async function measureWorkerRoundTrip(): Promise<{ rows: RoundTripRow[]; 
   const requireDist = createRequire(join(DIST, 'extension.js'));
   const load = async () => requireDist('./engine.js') as Engine;
   const log = { info() {}, warn: (m: string) => console.warn(m), error: (m: string) => console.error(m) };
-  const worker = new WorkerChecker({ workerFile: join(DIST, 'checkWorker.js'), fallback: new InThreadChecker(load), log });
+  const worker = new WorkerChecker({ workerFile: join(DIST, 'check-worker.js'), fallback: new InThreadChecker(load), log });
   const here = new InThreadChecker(load);
   const files: [string, string][] = [
     ['examples/mnist-mlp-default-init.ts', readFileSync(join(ROOT, 'examples', 'mnist-mlp-default-init.ts'), 'utf8')],

@@ -10,7 +10,7 @@ import type { FileReport, ModelReport } from '../core/report';
 import { DEFAULT_THRESHOLDS, RULE_LIST, type SignalThresholds } from '../core/rules';
 import { isSuppressed, parseSuppressions } from '../core/suppress';
 import { distrustInvalidSizes } from '../core/sizes';
-import { distrustSyntaxDamage, errorIndex } from '../core/syntaxDamage';
+import { distrustSyntaxDamage, errorIndex } from '../core/syntax-damage';
 import { analyzerFor, type AnalyzerSession, type LanguageAnalyzer } from './languages';
 
 export { RULES, type RuleMeta } from '../core/rules';

@@ -1,12 +1,12 @@
 /**
  * Where the extension's checks run. The Validator, the workspace check and the preview ask a `Checker`; the Node
- * build's is a WorkerChecker (./workerChecker.ts: a worker thread, so a long check never blocks the extension
+ * build's is a WorkerChecker (./worker-checker.ts: a worker thread, so a long check never blocks the extension
  * host), with this in-thread checker as its fallback. The web build checks in-thread (see createChecker).
  *
  * No vscode import (unit-tested in plain Node).
  */
 import { runCheck, type CheckInput, type CheckOutcome, type CheckSessionLike } from './logic/check';
-import type { AnalyzerInfo } from './logic/workerProtocol';
+import type { AnalyzerInfo } from './logic/worker-protocol';
 import type { Engine } from './services';
 
 export type CheckerMode = 'worker' | 'in-thread';

@@ -2,14 +2,14 @@
  * The InitLens extension: diagnostics, code actions, hovers, CodeLens, status and commands over the engine.
  * Activation registers providers and listeners only; the engine (TypeScript's parser inside) is loaded on the first
  * check, after activation has returned. The same file is the Node entry (dist/extension.js; the checks run in a
- * worker thread, dist/checkWorker.js, which loads the engine from dist/engine.js) and the web entry
+ * worker thread, dist/check-worker.js, which loads the engine from dist/engine.js) and the web entry
  * (dist/web/extension.js, the engine bundled in, checks on the web extension host's thread: see createChecker.ts).
  */
 import * as vscode from 'vscode';
 import type { FileReport } from '../core/report';
 import type { CheckerInfo } from './checker';
-import { FIX_ALL_KIND, InitLensCodeActions, SHOW_DOCS_COMMAND } from './codeActions';
-import { InitLensCodeLens, PREVIEW_COMMAND } from './codeLens';
+import { FIX_ALL_KIND, InitLensCodeActions, SHOW_DOCS_COMMAND } from './code-actions';
+import { InitLensCodeLens, PREVIEW_COMMAND } from './code-lens';
 import { InitLensHover } from './hover';
 import { docsUrl } from './logic/diagnostics';
 import { fixAllPlan } from './logic/fixes';
@@ -19,10 +19,10 @@ import { registerPreview } from '../preview/panel';
 import { modelIndexAt } from '../preview/logic/fixes';
 import { isPreviewArgs, previewHandler, registerPreviewHandler, type PreviewHandler } from './preview';
 import type { Engine, Services } from './services';
-import { createChecker } from './createChecker';
+import { createChecker } from './create-checker';
 import { StatusItem } from './status';
 import { Validator } from './validator';
-import { checkFileFromDisk, checkWorkspace } from './workspaceCheck';
+import { checkFileFromDisk, checkWorkspace } from './workspace-check';
 
 export interface InitLensApi {
   /** Plugs the preview panel into `initlens.preview`. */

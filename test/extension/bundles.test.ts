@@ -22,7 +22,7 @@ const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 
 
 before(() => {
-  buildIfStale(['extension.js', 'engine.js', 'checkWorker.js', 'web/extension.js'].map((f) => join(DIST, f)));
+  buildIfStale(['extension.js', 'engine.js', 'check-worker.js', 'web/extension.js'].map((f) => join(DIST, f)));
 });
 
 interface ExtensionModule {

@@ -1,5 +1,5 @@
 /**
- * The check worker, through the bundled worker (dist/checkWorker.js with dist/engine.js, built when stale):
+ * The check worker, through the bundled worker (dist/check-worker.js with dist/engine.js, built when stale):
  * it checks in another thread and gives what checkText gives; large outcomes travel in parts; a result nobody
  * wants any more is dropped unread; a worker that crashes, cannot start or runs away is handled (fallback to this
  * thread, said once; a runaway check stopped and the worker replaced). Then the Node extension bundle with a fake
@@ -23,15 +23,15 @@ import { positionedDiagnostics, positionMapper, runCheck, type CheckInput } from
 import { modelLenses } from '../../src/extension/logic/codelens';
 import { diagnosticsOf } from '../../src/extension/logic/diagnostics';
 import { layerAt, modelAt, modelHoverMarkdown, reportAround } from '../../src/extension/logic/hover';
-import { joinOutcome, spanExtent, splitOutcome } from '../../src/extension/logic/workerProtocol';
+import { joinOutcome, spanExtent, splitOutcome } from '../../src/extension/logic/worker-protocol';
 import type { Engine } from '../../src/extension/services';
-import { packModels } from '../../src/extension/packModels';
-import { lazyModels, WorkerChecker } from '../../src/extension/workerChecker';
+import { packModels } from '../../src/extension/pack-models';
+import { lazyModels, WorkerChecker } from '../../src/extension/worker-checker';
 import { cancellationToken, CodeActionKind, createFakeVscode, type FakeHost } from './fake-vscode';
 import { example, exampleFiles, REPOSITORY, ROOT } from './helpers';
 
 const DIST = join(ROOT, 'dist');
-const WORKER = join(DIST, 'checkWorker.js');
+const WORKER = join(DIST, 'check-worker.js');
 const PYTHON = join(ROOT, 'examples', 'python');
 
 
@@ -53,7 +53,7 @@ const input = (text: string, path: string, extra: Partial<CheckInput> = {}): Che
 
 let temp: string;
 before(() => {
-  buildIfStale(['extension.js', 'engine.js', 'checkWorker.js'].map((f) => join(DIST, f)));
+  buildIfStale(['extension.js', 'engine.js', 'check-worker.js'].map((f) => join(DIST, f)));
   temp = mkdtempSync(join(tmpdir(), 'initlens-worker-test-'));
 });
 after(() => rmSync(temp, { recursive: true, force: true }));
@@ -137,7 +137,7 @@ describe('positions and parts (pure)', () => {
   });
 });
 
-describe('WorkerChecker with dist/checkWorker.js', () => {
+describe('WorkerChecker with dist/check-worker.js', () => {
   const log = logger();
   let checker: WorkerChecker;
   before(() => {

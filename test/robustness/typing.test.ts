@@ -27,7 +27,7 @@ export function typeInWorker(name: string, text: string, mutants: number, stallM
   return new Promise((resolve, reject) => {
     // Node 20 does not apply `--import tsx` to worker threads: the worker loads the .ts file through tsx's CommonJS API.
     const tsx = createRequire(__filename).resolve('tsx/cjs/api').replace(/\?.*$/, '');
-    const file = join(__dirname, 'typingWorker.ts');
+    const file = join(__dirname, 'typing-worker.ts');
     const worker = new Worker(`require(${JSON.stringify(tsx)}).require(${JSON.stringify(file)}, ${JSON.stringify(file)});`, { eval: true, workerData: { name, text, mutants } });
     let last = { input: '', what: 'startup' };
     let timer: ReturnType<typeof setTimeout>;

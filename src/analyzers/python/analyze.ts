@@ -1,10 +1,10 @@
 /**
- * The Python analyzer's entry: parse with @lezer/python (syntax.ts), run the interpreter (interp.ts), build the
+ * The Python analyzer's entry: parse with @lezer/python (syntax.ts), run the interpreter (interpreter.ts), build the
  * model descriptions (build.ts). The analysis behind each returned model is kept for the fixer.
  */
 import type { AnalysisResult, Model } from '../../core/model';
 import { type InternalModel, buildModels } from './build';
-import { Interp } from './interp';
+import { Interp } from './interpreter';
 import { type Parsed, hasErrorNodes, parsePython, syntaxErrors } from './syntax';
 import type { Tree } from '@lezer/common';
 

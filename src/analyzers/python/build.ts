@@ -4,8 +4,8 @@
  * module paths as layer names; initializer references cloned so that the description is plain data.
  */
 import type { InitializerRef, LayerNode, Model, Span } from '../../core/model';
-import { modulesOf } from './torchrt';
-import type { Interp, Root } from './interp';
+import { modulesOf } from './torch-runtime';
+import type { Interp, Root } from './interpreter';
 import { spanOf } from './syntax';
 import type { GNode, LayerRec, ModV, SubLayer, V } from './values';
 

@@ -12,4 +12,4 @@
 export { analyzePython, looksLikePython } from './analyze';
 export { createPythonSession, type PythonSession } from './incremental';
 export { pythonFixEdits } from './fix';
-export { LIMITS } from './interp';
+export { LIMITS } from './interpreter';

@@ -1,5 +1,5 @@
 /**
- * Abstract values of the Python interpreter (interp.ts): Python constants and containers, external names
+ * Abstract values of the Python interpreter (interpreter.ts): Python constants and containers, external names
  * (`torch.nn.Linear`, `keras.layers.Dense`) as canonical dotted paths, user functions and classes, modules
  * (PyTorch nn.Module trees and Keras layers/models), symbolic tensors (graph nodes of the data flow), PyTorch
  * parameters (the targets of initialization code) and Keras initializer objects. `unknown` is what could not be

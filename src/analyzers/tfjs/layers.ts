@@ -7,7 +7,7 @@
 import { ts } from 'ts-morph';
 import type { ActivationRef, InitializerRef, LayerKind } from '../../core/model';
 import { FRAMEWORK_FACTS, defaultInitializerRef, type WeightSlot } from '../../core/initializers';
-import { activationFromValue, type Ctx, initializerFromValue, unresolvedInitializer } from './initparse';
+import { activationFromValue, type Ctx, initializerFromValue, unresolvedInitializer } from './initializer-refs';
 import { type FactorySpec, LAYER_FACTORIES } from './tables';
 import { type LayerRec, type ObjV, type Prop, type SlotSrc, type V, UNDEF, UNKNOWN, spanOf } from './values';
 

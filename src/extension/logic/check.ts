@@ -3,7 +3,7 @@
  * not to check it (the analyzer is off, no model here), the engine's report, and its diagnostics with line and
  * character positions already computed (so the extension host's thread only wraps them in vscode objects).
  *
- * The same function runs in the check worker (Node: src/extension/checkWorker.ts) and on the extension host's
+ * The same function runs in the check worker (Node: src/extension/check-worker.ts) and on the extension host's
  * thread (the web build, and the fallback when the worker cannot run), so both give the same result.
  *
  * Pure: no vscode import; the engine comes in as a parameter.

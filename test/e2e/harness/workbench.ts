@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import type { CodeServer } from './codeServer';
+import type { CodeServer } from './code-server';
 import { ARTIFACTS_DIR, CHROMIUM } from './paths';
 
 /** The flags that make Debian's chromium load the workbench headless, offline, as root. */

@@ -1,6 +1,6 @@
 // The in-host test driver: a tiny extension that, on startup, loads a suite module and runs its tests
 // inside the extension host, where the `vscode` API is real. Same idea as @vscode/test-electron's
-// extensionTestsPath, for code-server. The harness (test/e2e/harness/inHost.ts) bundles this file with
+// extensionTestsPath, for code-server. The harness (test/e2e/harness/in-host.ts) bundles this file with
 // esbuild next to ../package.json and links the folder into code-server's extensions dir.
 //
 // Protocol: suite = $INITLENS_E2E_SUITE, results = $INITLENS_E2E_RESULTS (or the workspace file

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
 import { ENV_RESULTS, ENV_SUITE, ENV_TEST_TIMEOUT, type InHostResult } from '../driver/api';
-import { startCodeServer, type CodeServer } from './codeServer';
+import { startCodeServer, type CodeServer } from './code-server';
 import { ARTIFACTS_DIR, DRIVER_DIR } from './paths';
 import { openWorkbench, type OpenWorkbenchOptions, type Workbench } from './workbench';
 

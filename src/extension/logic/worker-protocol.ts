@@ -1,5 +1,5 @@
 /**
- * The messages between the extension host and its check worker (src/extension/checkWorker.ts), and how a large
+ * The messages between the extension host and its check worker (src/extension/check-worker.ts), and how a large
  * outcome travels in parts.
  *
  * A report is plain data and survives structured cloning, but deserializing a big one at once would block the

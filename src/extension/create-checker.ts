@@ -1,7 +1,7 @@
 /**
  * Which checker the extension uses.
  *
- * Node extension host (dist/extension.js): a worker thread (dist/checkWorker.js, ./workerChecker.ts), so that
+ * Node extension host (dist/extension.js): a worker thread (dist/check-worker.js, ./worker-checker.ts), so that
  * checking a large file never blocks the host's thread, with checks on the host's thread as the fallback.
  * `INITLENS_CHECK_IN_WORKER=0` in the host's environment keeps every check on the host's thread (the editor
  * benchmark compares the two: bench/editor-latency.ts).
@@ -20,7 +20,7 @@
  */
 import { InThreadChecker, type Checker } from './checker';
 import type { Engine } from './services';
-import { WorkerChecker, type CheckerLog } from './workerChecker';
+import { WorkerChecker, type CheckerLog } from './worker-checker';
 
 /** True in a Node extension host (the web build defines `process` as undefined). */
 export function isNodeHost(): boolean {
@@ -34,5 +34,5 @@ export function createChecker(loadEngine: () => Promise<Engine>, log: CheckerLog
     log.info('checks run on the extension host thread (INITLENS_CHECK_IN_WORKER=0)');
     return inThread;
   }
-  return new WorkerChecker({ workerFile: `${__dirname}/checkWorker.js`, fallback: inThread, log });
+  return new WorkerChecker({ workerFile: `${__dirname}/check-worker.js`, fallback: inThread, log });
 }

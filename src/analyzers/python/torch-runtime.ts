@@ -8,7 +8,7 @@ import { resolveActivation } from '../../core/activations';
 import { defaultInitializerRef } from '../../core/initializers';
 import type { ActivationRef, InitializerArgs, InitializerRef } from '../../core/model';
 import { torchCalculateGain } from '../../core/moments';
-import { type CallArgs, type Interp, argGetter, isSlice, keyOf, noArgs, posArgs, sliceBounds, uniq } from './interp';
+import { type CallArgs, type Interp, argGetter, isSlice, keyOf, noArgs, posArgs, sliceBounds, uniq } from './interpreter';
 import { type Node, argListOf, spanOf, textOf } from './syntax';
 import {
   type InitCallSpec,

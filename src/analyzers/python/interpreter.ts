@@ -6,7 +6,7 @@
  * that differ become unknown). Every loop, recursion and the total work are capped, so it always terminates; a
  * construct it does not know gives `unknown`, never a guess, and never an exception to the caller.
  *
- * The framework runtimes (torchrt.ts, kerasrt.ts) build layers, graph nodes and initializer references; build.ts
+ * The framework runtimes (torch-runtime.ts, keras-runtime.ts) build layers, graph nodes and initializer references; build.ts
  * turns the recorded roots into model descriptions.
  */
 import type { InitializerRef, Span } from '../../core/model';
@@ -54,8 +54,8 @@ import {
   truthy,
 } from './values';
 import type { Shape } from './values';
-import * as torch from './torchrt';
-import * as keras from './kerasrt';
+import * as torch from './torch-runtime';
+import * as keras from './keras-runtime';
 
 export const LIMITS = {
   /** Iterations of one loop (or elements of one comprehension) that are unrolled. */

@@ -1,9 +1,9 @@
 /**
- * Checks in a worker thread (Node extension host): the client side of dist/checkWorker.js.
+ * Checks in a worker thread (Node extension host): the client side of dist/check-worker.js.
  *
  * - The worker starts on the first check (not at activation) and loads the engine once; its thread does the
  *   parsing, the prediction, the rules and the diagnostics' positions.
- * - The outcome comes back as a small "done" message plus parts (logic/workerProtocol.ts) that this thread reads
+ * - The outcome comes back as a small "done" message plus parts (logic/worker-protocol.ts) that this thread reads
  *   a few milliseconds at a time, yielding to the event loop between slices; parts of a result nobody wants any
  *   more (`stale()`: the document changed) are dropped unread.
  * - The worker checks one text at a time, in order. A check that runs longer than `timeoutMs` is stopped: the
@@ -21,7 +21,7 @@ import type { ModelReport } from '../core/report';
 import type { Checker, CheckerInfo, CheckerMode, CheckRequestOptions } from './checker';
 import { positionedDiagnostics, type CheckInput, type CheckOutcome } from './logic/check';
 import { problemDiagnostic } from './logic/diagnostics';
-import { joinOutcome, type AnalyzerInfo, type HostMessage, type OutcomeHeader, type OutcomePart, type PackedModels, type WorkerMessage } from './logic/workerProtocol';
+import { joinOutcome, type AnalyzerInfo, type HostMessage, type OutcomeHeader, type OutcomePart, type PackedModels, type WorkerMessage } from './logic/worker-protocol';
 
 export interface CheckerLog {
   info(message: string): void;
@@ -30,7 +30,7 @@ export interface CheckerLog {
 }
 
 export interface WorkerCheckerOptions {
-  /** dist/checkWorker.js. */
+  /** dist/check-worker.js. */
   workerFile: string;
   /** Where checks go when the worker cannot run (an InThreadChecker). */
   fallback: Checker;

@@ -1,17 +1,17 @@
 /**
- * The check worker: a worker_threads Worker of the Node extension host (dist/checkWorker.js, started by
- * ./workerChecker.ts on the first check). It loads the engine (the sibling dist/engine.js) once and checks the
+ * The check worker: a worker_threads Worker of the Node extension host (dist/check-worker.js, started by
+ * ./worker-checker.ts on the first check). It loads the engine (the sibling dist/engine.js) once and checks the
  * texts the host sends, keeping an incremental check session per edited document, so that a long check never
  * blocks the extension host's thread: typing, other extensions and VS Code's own requests go on meanwhile.
  *
- * Outcomes go back as a small "done" message plus parts on the request's MessageChannel (logic/workerProtocol.ts).
+ * Outcomes go back as a small "done" message plus parts on the request's MessageChannel (logic/worker-protocol.ts).
  */
 import { parentPort, threadId, type MessagePort } from 'node:worker_threads';
 import { SessionCache } from './checker';
 import * as engine from './engine';
 import { runCheck } from './logic/check';
-import { packModels } from './packModels';
-import { splitOutcome, type HostMessage, type WorkerMessage } from './logic/workerProtocol';
+import { packModels } from './pack-models';
+import { splitOutcome, type HostMessage, type WorkerMessage } from './logic/worker-protocol';
 
 const host = parentPort;
 if (!host) throw new Error('checkWorker.js runs as a worker thread of the InitLens extension');

@@ -1,10 +1,10 @@
 /**
- * The worker's side of PackedModels (logic/workerProtocol.ts): the models V8-serialized into one buffer, which is
+ * The worker's side of PackedModels (logic/worker-protocol.ts): the models V8-serialized into one buffer, which is
  * transferred to the host (not copied) and read there one model at a time, on demand. Node only (node:v8).
  */
 import { serialize } from 'node:v8';
 import type { ModelReport } from '../core/report';
-import { spanExtent, type PackedModels } from './logic/workerProtocol';
+import { spanExtent, type PackedModels } from './logic/worker-protocol';
 
 export function packModels(models: ModelReport[]): PackedModels {
   const each = models.map((m) => serialize(m));

@@ -1,11 +1,11 @@
 /**
- * Syntax errors make unknown what they touch (src/core/syntaxDamage.ts), through the real parsers: a layer whose
+ * Syntax errors make unknown what they touch (src/core/syntax-damage.ts), through the real parsers: a layer whose
  * code is broken gives no finding and stops the prediction with the reason; layers before the error keep their
  * findings; sizes inferred downstream of a broken layer become unknown (tfjs), stated ones stay (PyTorch).
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { coverIndex, errorIndex } from '../../src/core/syntaxDamage';
+import { coverIndex, errorIndex } from '../../src/core/syntax-damage';
 import { checkText } from '../../src/engine/check';
 import { mulberry32 } from '../helpers/rng';
 

@@ -5,7 +5,7 @@
  */
 import { FRAMEWORK_FACTS } from '../../core/initializers';
 import type { ActivationRef, InitializerArgs, InitializerRef, Span } from '../../core/model';
-import { type CallArgs, type Interp, argGetter, posArgs } from './interp';
+import { type CallArgs, type Interp, argGetter, posArgs } from './interpreter';
 import {
   KERAS_INIT_CLASSES,
   KERAS_LAYERS,
@@ -19,7 +19,7 @@ import {
   shapeOf,
 } from './keras';
 import { type Node, argListOf, spanOf, stringContentSpan, textOf } from './syntax';
-import { activationNode, isTensor, merge, tensor, tensorMethod } from './torchrt';
+import { activationNode, isTensor, merge, tensor, tensorMethod } from './torch-runtime';
 import { type Dim, type GNode, type LayerRec, type ModV, type SlotName, type V, NONE, UNKNOWN, intOf, list, numOf, strOf } from './values';
 
 type TensorV = Extract<V, { k: 'tensor' }>;
