@@ -7,15 +7,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Model } from '../../src/core/model';
 import { propagate } from '../../src/core/propagate';
-import { DEFAULT_THRESHOLDS, ruleById, RULE_LIST, type RuleFinding } from '../../src/core/rules';
+import { RULE_LIST, type RuleFinding } from '../../src/core/rules';
 import { fixedPoint } from '../../src/core/rules/saturating-needs-glorot';
 import { act, init, mlp, model } from '../helpers/models';
+import { runRule } from '../helpers/rules';
 
-function run(id: string, m: Model): RuleFinding[] {
-  const rule = ruleById(id);
-  assert.ok(rule, `rule ${id} exists`);
-  return rule.check({ model: m, prediction: propagate(m), thresholds: DEFAULT_THRESHOLDS });
-}
+const run = (id: string, m: Model): RuleFinding[] => runRule(id, m);
 
 test('catalogue: the eleven rule ids of the spec, each documented', () => {
   assert.deepEqual(
