@@ -8,7 +8,8 @@
  * Besides the snapshot, each fixture states its cases in comments: a line ending in `expect: fires` must be where
  * a finding of the rule starts, and every finding must start on such a line; `expect: quiet` marks a case that
  * must not fire (documentation: any finding there fails the first check). Each fix must leave a text that parses
- * and no longer holds the finding it fixed (re-checked).
+ * and no longer holds the finding it fixed (re-checked); the tfjs fixtures typecheck with the project (tsconfig
+ * includes them) and so must each fixed text (one TypeScript program for all of them, at the end).
  *
  * Regenerate after a deliberate change, then review every changed line of the diff before committing:
  *
@@ -26,6 +27,7 @@ import { checkText } from '../../src/engine/check';
 import { analyzerFor } from '../../src/engine/languages';
 import { applyEdits } from '../robustness/shared';
 import { renderReport, SourceText, type FixOutcome } from './render';
+import { typeErrors } from './typecheck';
 
 const DIR = __dirname;
 const UPDATE = process.env.UPDATE_SNAPSHOTS === '1';
@@ -50,9 +52,13 @@ function sameFinding(a: Finding, b: Finding): boolean {
   return a.ruleId === b.ruleId && a.model === b.model && a.layer === b.layer && (a.layer !== undefined || a.span.start === b.span.start);
 }
 
+/** Each tfjs fixture's text after each fix, for the typecheck at the end: file name → text. */
+const fixedTfjs = new Map<string, { text: string; what: string }>();
+
 function outcomesOf(f: Finding, text: string, name: string, rules: Record<string, SeveritySetting>): FixOutcome[] {
   return f.fixes.map((fix) => {
     const after = applyEdits(text, fix.edits ?? []);
+    if (name.endsWith('.ts')) fixedTfjs.set(join(DIR, 'fixtures', name.replace(/\.ts$/, `.fixed-${fixedTfjs.size}.ts`)), { text: after, what: `${name}: "${fix.title}"` });
     const syntaxErrors = analyzerFor(name)!.analyze(after, name).syntaxErrors?.length ?? 0;
     const left = checkText(after, name, { rules }).findings;
     return { syntaxErrors, stillThere: left.some((x) => sameFinding(x, f)) };
@@ -105,3 +111,16 @@ for (const rule of RULE_LIST) {
     });
   }
 }
+
+/**
+ * Known failure, reported (not blessed): the tfjs fixer writes `tf.initializers.heUniform()` where it replaces a
+ * factory call, and tfjs's typings require an argument object (`heUniform(args: SeedOnlyInitializerArgs)`; it runs,
+ * but does not compile). Remove `todo` once the fixer writes `({})` for the factories whose typings require it.
+ */
+const TYPECHECK_TODO = 'tfjs fixer writes tf.initializers.heUniform() without the argument object its typings require';
+
+test('every fix to a tfjs fixture leaves code that typechecks against @tensorflow/tfjs', { todo: TYPECHECK_TODO }, () => {
+  assert.ok(fixedTfjs.size > 0, 'the snapshot tests ran first and collected the fixed texts');
+  const errors = typeErrors(fixedTfjs);
+  assert.deepEqual(errors, [], errors.join('\n'));
+});
