@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Model } from '../../src/core/model';
+import { derivativeSecondMoment } from '../../src/core/moments';
 import { propagate } from '../../src/core/propagate';
 import { RULE_LIST, type RuleFinding } from '../../src/core/rules';
 import { fixedPoint } from '../../src/core/rules/saturating-needs-glorot';
@@ -94,13 +95,15 @@ test('saturating-needs-glorot: the depth map\'s fixed point is exact at and near
   // c·tanh'(0)² ≤ 1: the ratio E[tanh(√q z)²]/q < 1 for every q > 0, so q* = 0 and χ = c·tanh'(0)² = c exactly
   // (a capped iteration of the map stopped at q = 0.0025, χ = 0.995).
   assert.equal(fixedPoint('tanh', 0, 1), 0);
+  assert.equal(derivativeSecondMoment('tanh', fixedPoint('tanh', 0, 1)), 1);
   assert.equal(fixedPoint('softsign', 0, 0.9), 0);
   // Just above critical, against an independent computation. tanh² = 1 − tanh′, so the series of tanh gives
   // E[tanh(√q z)²] = q − 2q² + (17/3)q³ − (62/3)q⁴ + (1382/15)q⁵ − 485.4q⁶ + … (E[z^2k] = (2k−1)!!), and q* solves
   // c·E/q = 1 with that polynomial up to q⁵; the q⁶ term moves q* by ≈ 243q*⁴ relative (E/q has slope ≈ −2). The
   // quadrature is within 1e-9 relative of E[f²] (test/core/moments.test.ts), which moves the root by 1e-9/(2q*)
   // relative; the bisection stops at 1e-12. The tolerance is twice their sum, as both are leading-order
-  // estimates (1e-6 at c = 1.002, 5e-7 at 1.01); the 200-step iteration this replaces was 2.5× off at 1.002.
+  // estimates (1e-6 at c = 1.002, 5e-7 at 1.01); the 200-step iteration this replaces was 3.1× off at 1.002 and
+  // 1.16× at 1.01.
   for (const c of [1.002, 1.01]) {
     const p = (q: number) => 1 - 2 * q + (17 / 3) * q ** 2 - (62 / 3) * q ** 3 + (1382 / 15) * q ** 4 - 1 / c;
     const dp = (q: number) => -2 + (34 / 3) * q - 62 * q ** 2 + (4 * 1382 / 15) * q ** 3;
