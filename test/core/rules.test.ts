@@ -6,15 +6,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Model } from '../../src/core/model';
+import { derivativeSecondMoment } from '../../src/core/moments';
 import { propagate } from '../../src/core/propagate';
-import { DEFAULT_THRESHOLDS, ruleById, RULE_LIST, type RuleFinding } from '../../src/core/rules';
+import { RULE_LIST, type RuleFinding } from '../../src/core/rules';
+import { fixedPoint } from '../../src/core/rules/saturating-needs-glorot';
 import { act, init, mlp, model } from '../helpers/models';
+import { runRule } from '../helpers/rules';
 
-function run(id: string, m: Model): RuleFinding[] {
-  const rule = ruleById(id);
-  assert.ok(rule, `rule ${id} exists`);
-  return rule.check({ model: m, prediction: propagate(m), thresholds: DEFAULT_THRESHOLDS });
-}
+const run = (id: string, m: Model): RuleFinding[] => runRule(id, m);
 
 test('catalogue: the eleven rule ids of the spec, each documented', () => {
   assert.deepEqual(
@@ -83,12 +82,37 @@ test('relu-needs-he: a separate activation layer through dropout counts; a batch
 test('saturating-needs-glorot: He before tanh reports saturation numbers; Glorot before tanh is fine', () => {
   const f = run('saturating-needs-glorot', mlp('tfjs', 3, 128, 'tanh', 'heUniform'));
   assert.equal(f.length, 2);
-  // Fixed point of q = 2·E[tanh(√q z)²]: q* = 0.618, χ = 2·E[tanh'²] = 1.11 (chaotic); Glorot (c = 1) is critical.
-  assert.match(f[0].message, /heUniform \(He scaling, c = 2\) before tanh: backward gain per layer 1\.11 where 1 is critical \(gradients ×7\.4 over 20 such layers\); pre-activations settle at std 0\.79\. Use glorotUniform \(backward gain 0\.995\)\./);
+  // Fixed point of q = 2·E[tanh(√q z)²]: q* = 0.618, χ = 2·E[tanh'²] = 1.11 (chaotic); Glorot (c = 1) is critical:
+  // q* = 0 and χ = tanh'(0)² = 1 exactly, which the message prints to 3 digits ("1": |χ − 1| < 5e-4).
+  assert.match(f[0].message, /heUniform \(He scaling, c = 2\) before tanh: backward gain per layer 1\.11 where 1 is critical \(gradients ×7\.4 over 20 such layers\); pre-activations settle at std 0\.79\. Use glorotUniform \(backward gain 1\)\./);
   // Sigmoid: χ is far below 1 either way and Glorot is not closer to 1: no finding.
   assert.equal(run('saturating-needs-glorot', mlp('tfjs', 3, 128, 'sigmoid', 'heUniform')).length, 0);
   assert.equal(run('saturating-needs-glorot', mlp('tfjs', 3, 128, 'tanh', 'glorotUniform')).length, 0);
   assert.equal(run('saturating-needs-glorot', mlp('tfjs', 3, 128, 'relu', 'heUniform')).length, 0);
+});
+
+test('saturating-needs-glorot: the depth map\'s fixed point is exact at and near the critical c = 1', () => {
+  // c·tanh'(0)² ≤ 1: the ratio E[tanh(√q z)²]/q < 1 for every q > 0, so q* = 0 and χ = c·tanh'(0)² = c exactly
+  // (a capped iteration of the map stopped at q = 0.0025, χ = 0.995).
+  assert.equal(fixedPoint('tanh', 0, 1), 0);
+  assert.equal(derivativeSecondMoment('tanh', fixedPoint('tanh', 0, 1)), 1);
+  assert.equal(fixedPoint('softsign', 0, 0.9), 0);
+  // Just above critical, against an independent computation. tanh² = 1 − tanh′, so the series of tanh gives
+  // E[tanh(√q z)²] = q − 2q² + (17/3)q³ − (62/3)q⁴ + (1382/15)q⁵ − 485.4q⁶ + … (E[z^2k] = (2k−1)!!), and q* solves
+  // c·E/q = 1 with that polynomial up to q⁵; the q⁶ term moves q* by ≈ 243q*⁴ relative (E/q has slope ≈ −2). The
+  // quadrature is within 1e-9 relative of E[f²] (test/core/moments.test.ts), which moves the root by 1e-9/(2q*)
+  // relative; the bisection stops at 1e-12. The tolerance is twice their sum, as both are leading-order
+  // estimates (1e-6 at c = 1.002, 5e-7 at 1.01); the 200-step iteration this replaces was 3.1× off at 1.002 and
+  // 1.16× at 1.01.
+  for (const c of [1.002, 1.01]) {
+    const p = (q: number) => 1 - 2 * q + (17 / 3) * q ** 2 - (62 / 3) * q ** 3 + (1382 / 15) * q ** 4 - 1 / c;
+    const dp = (q: number) => -2 + (34 / 3) * q - 62 * q ** 2 + (4 * 1382 / 15) * q ** 3;
+    let series = (1 - 1 / c) / 2;
+    for (let i = 0; i < 50; i++) series -= p(series) / dp(series);
+    const q = fixedPoint('tanh', 0, c);
+    const tol = 2 * (1e-9 / (2 * series) + 243 * series ** 4 + 1e-12);
+    assert.ok(Math.abs(q - series) / series < tol, `c = ${c}: q* ${q} vs series ${series} (relative tolerance ${tol})`);
+  }
 });
 
 test('selu-needs-lecun: default init before selu is reported; leCunUniform is not', () => {

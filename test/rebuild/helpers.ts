@@ -84,11 +84,3 @@ export function mlp(
   }
   return model(framework, nodes, `mlp-${framework}-${opts.activation}`);
 }
-
-/** Mean over seeds and its relative standard error (the Monte Carlo tolerance is in units of it). */
-export function meanSe(xs: number[]): { mean: number; se: number } {
-  const n = xs.length;
-  const mean = xs.reduce((a, b) => a + b, 0) / n;
-  const sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1));
-  return { mean, se: sd / (mean * Math.sqrt(n)) };
-}

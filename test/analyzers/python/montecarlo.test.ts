@@ -4,18 +4,15 @@
  * and biases drawn as PyTorch draws them, U(±1/√fan_in) for the Linear/Conv defaults) and measured on the WASM
  * backend, then compared layer by layer with core/propagate.ts.
  *
- * Tolerance, as in test/rebuild/montecarlo.test.ts (derived there): |log(M̄/P)| ≤ Z·se + Σ_path 1/n_k + 0.01,
- * with se the relative standard error over S independent seeds (weights and batch), Z = 6 (t₇ tail ≈ 5e-4 per
- * check), Σ 1/n_k the O(1/n) finite-width bias per weighted layer on the path, 0.01 for float32 and quadrature.
+ * Tolerance: derived per layer from the sample (test/helpers/monte-carlo.ts, where the derivation is), with
+ * S = 8 seeds (6 for the conv net) and Z = 6.
  */
 import assert from 'node:assert/strict';
-import { before, describe, it, type TestContext } from 'node:test';
+import { before, describe, it } from 'node:test';
 import type { Model } from '../../../src/core/model';
-import { WEIGHTED_KINDS } from '../../../src/core/model';
 import { propagate } from '../../../src/core/propagate';
-import { buildModel } from '../../../src/rebuild/build';
-import { measure } from '../../../src/rebuild/measure';
-import { getTf, meanSe } from '../../rebuild/helpers';
+import { check, compare, monteCarlo, type Series } from '../../helpers/monte-carlo';
+import { getTf } from '../../rebuild/helpers';
 import { TORCH, one } from './helpers';
 
 let tf: Awaited<ReturnType<typeof getTf>>;
@@ -24,63 +21,6 @@ before(async () => {
 });
 
 const Z = 6;
-
-interface Series {
-  forward: number[][];
-  backward: number[][];
-}
-
-async function monteCarlo(m: Model, seeds: number, batch: number, inputShape: number[]): Promise<Series> {
-  const series: Series = { forward: m.layers.map(() => []), backward: m.layers.map(() => []) };
-  for (let s = 1; s <= seeds; s++) {
-    const b = buildModel(tf, m, { seed: 2000 + 41 * s, inputShape });
-    assert.ok(b.ok, !b.ok ? b.reason : '');
-    if (!b.ok) throw new Error('build failed');
-    const r = await measure(tf, b, { batch, seed: s, input: { kind: 'gaussian', mean: 0, std: 1 }, backward: true, histogramBins: 0, skipWeights: true });
-    r.layers.forEach((l, i) => {
-      series.forward[i].push(l.output.secondMoment);
-      if (l.gradient) series.backward[i].push(l.gradient.secondMoment);
-    });
-    b.dispose();
-  }
-  return series;
-}
-
-
-interface Row {
-  layer: number;
-  label: string;
-  measured: number;
-  predicted: number;
-  logRatio: number;
-  tol: number;
-}
-
-function compare(m: Model, data: number[][], predicted: (number | undefined)[], dir: 'forward' | 'backward'): Row[] {
-  const w = m.layers.map((l) => (WEIGHTED_KINDS.has(l.kind) ? l.outFeatures : undefined));
-  const rows: Row[] = [];
-  for (let i = 0; i < m.layers.length; i++) {
-    const p = predicted[i];
-    if (p === undefined || !data[i].length || m.layers[i].kind === 'input') continue;
-    const { mean, se } = meanSe(data[i]);
-    const path = dir === 'forward' ? w.slice(0, i + 1) : w.slice(i);
-    const bias = path.reduce<number>((a, n) => a + (n ? 1 / n : 0), 0);
-    const l = m.layers[i];
-    rows.push({ layer: i, label: `${l.name ?? l.op}`, measured: mean, predicted: p, logRatio: Math.log(mean / p), tol: Z * se + bias + 0.01 });
-  }
-  return rows;
-}
-
-function check(t: TestContext, title: string, rows: Row[]): void {
-  const f = (x: number) => x.toExponential(3);
-  t.diagnostic(
-    [title, ...rows.map((r) => `  ${String(r.layer).padStart(2)} ${r.label.padEnd(16)} measured ${f(r.measured)}  predicted ${f(r.predicted)}  ratio ${Math.exp(r.logRatio).toFixed(3)}  (tolerance ×/÷ ${Math.exp(r.tol).toFixed(3)})`)].join('\n'),
-  );
-  assert.ok(rows.length > 0, `${title}: nothing predicted`);
-  for (const r of rows) {
-    assert.ok(Math.abs(r.logRatio) <= r.tol, `${title}, layer ${r.layer} (${r.label}): measured ${f(r.measured)}, predicted ${f(r.predicted)}, ratio ${Math.exp(r.logRatio).toFixed(3)} outside ×/÷ ${Math.exp(r.tol).toFixed(3)}`);
-  }
-}
 
 interface Case {
   name: string;
@@ -177,17 +117,17 @@ describe('Monte Carlo: PyTorch models parsed from Python, measured in tfjs vs pr
       before(async () => {
         m = one(c.source);
         const start = tf.memory().numTensors;
-        series = await monteCarlo(m, c.seeds, c.batch, c.inputShape);
+        series = await monteCarlo(tf, m, { seeds: c.seeds, batch: c.batch, weightSeed: (s) => 2000 + 41 * s, inputShape: c.inputShape });
         assert.equal(tf.memory().numTensors, start, 'Monte Carlo runs leaked tensors');
       });
       it('forward', (t) => {
         const p = propagate(m);
-        check(t, `${c.name}: forward E[x²]`, compare(m, series.forward, p.layers.map((l) => l.output.estimate), 'forward'));
+        check(t, `${c.name}: forward E[x²]`, compare(m, series.forward, p.layers.map((l) => l.output.estimate), 'forward', { z: Z }));
       });
       if (c.backward) {
         it('backward', (t) => {
           const p = propagate(m);
-          check(t, `${c.name}: backward E[δ²]`, compare(m, series.backward, p.layers.map((l) => l.gradient?.estimate), 'backward'));
+          check(t, `${c.name}: backward E[δ²]`, compare(m, series.backward, p.layers.map((l) => l.gradient?.estimate), 'backward', { z: Z }));
         });
       }
     });
