@@ -43,8 +43,14 @@ export interface Finding {
   model: string;
   /** Index of the layer in the model, for layer findings. */
   layer?: number;
-  related: { span: Span; message: string }[];
+  /** Other places the finding is about (the activation a layer feeds, the layers a signal vanishes through), stated by the rule. */
+  related: RelatedLocation[];
   fixes: Fix[];
+}
+
+export interface RelatedLocation {
+  span: Span;
+  message: string;
 }
 
 export const sameEdit = (a: TextEdit, b: TextEdit): boolean =>
