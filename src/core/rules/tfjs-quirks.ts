@@ -1,5 +1,6 @@
 /** Rules for TensorFlow.js behaviour users never see: the uncorrected truncated normal and `||` defaults. */
 import { initializerSpec, type WeightSlot } from '../initializers';
+import { slotRef } from '../findings';
 import type { InitializerRef, LayerNode } from '../model';
 import { TRUNC_NORMAL_2SIGMA_VARIANCE } from '../moments';
 import { fmt } from '../format';
@@ -8,19 +9,13 @@ import { falsyArgFix, setInitializerFix } from './fixes';
 import { initializerSpan, layerCases } from './layer-cases';
 import type { Rule, RuleFinding } from './types';
 
-const SLOTS: { slot: WeightSlot; get: (l: LayerNode) => InitializerRef | undefined }[] = [
-  { slot: 'kernel', get: (l) => l.kernel },
-  { slot: 'pointwise', get: (l) => l.pointwise },
-  { slot: 'recurrent', get: (l) => l.recurrent },
-  { slot: 'bias', get: (l) => l.bias },
-  { slot: 'gamma', get: (l) => l.gamma },
-  { slot: 'beta', get: (l) => l.beta },
-];
+/** The weight slots an initializer can be written for (embeddings are held as the kernel). */
+const SLOTS: readonly WeightSlot[] = ['kernel', 'pointwise', 'recurrent', 'bias', 'gamma', 'beta'];
 
 function* explicitTfjsRefs(layers: LayerNode[]): Generator<{ layer: LayerNode; slot: WeightSlot; ref: InitializerRef }> {
   for (const layer of layers)
-    for (const { slot, get } of SLOTS) {
-      const ref = get(layer);
+    for (const slot of SLOTS) {
+      const ref = slotRef(layer, slot);
       if (ref && ref.framework === 'tfjs' && ref.explicit && ref.id !== undefined) yield { layer, slot, ref };
     }
 }
