@@ -19,8 +19,11 @@ test('fmt: plain from 1e-3 up to 1e4, exponent form outside, decided on the roun
   assert.equal(fmt(0.00099996), '0.001'); // rounds up into the plain range
   assert.equal(fmt(0.000994), '9.9e-4');
   assert.equal(fmt(9999), '9999');
-  assert.equal(fmt(9999.7), '1.0e4'); // rounds up out of it
-  assert.equal(fmt(1e4), '1.0e4');
+  assert.equal(fmt(9999.7), '1e4'); // rounds up out of it
+  assert.equal(fmt(1e4), '1e4');
+  assert.equal(fmt(12544, 6), '12544'); // more digits asked for: whole counts stay plain up to 10^digits
+  assert.equal(fmt(1234567, 3), '1.23e6');
+  assert.equal(fmt(1.2e6, 3), '1.2e6'); // trailing zeros dropped
   assert.equal(fmt(7.5e-5), '7.5e-5');
   assert.equal(fmt(1.3e5), '1.3e5');
 });
@@ -33,7 +36,8 @@ test('fmt: significant digits, never rounding the integer part', () => {
   assert.equal(fmt(99.96), '100');
   assert.equal(fmt(1234.5, 6), '1234.5');
   assert.equal(fmt(1, 3), '1');
-  assert.equal(fmt(1.2e-5, 3), '1.2e-5'); // exponent form keeps two digits
+  assert.equal(fmt(1.234e-5, 3), '1.23e-5');
+  assert.equal(fmt(0.000123, 3), '1.23e-4');
 });
 
 test('factor: the × form of a gain', () => {
@@ -51,7 +55,8 @@ test('factor: the × form of a gain', () => {
   assert.equal(factor(0.00099996), '×0.001');
   assert.equal(factor(2.56), '×2.6');
   assert.equal(factor(276.4), '×280');
-  assert.equal(factor(9999.7), '×1.0e4');
+  assert.equal(factor(9999.7), '×1e4');
+  assert.equal(factor(1.04e-5), '×1e-5');
   assert.equal(factor(1.3e5), '×1.3e5');
   assert.equal(factor(7.5e-5), '×7.5e-5');
 });
