@@ -191,7 +191,9 @@ describe('SARIF format', () => {
       assert.match(rule.helpUri!, new RegExp(`/docs/rules/${meta.id}\\.md$`));
       const level = { error: 'error', warning: 'warning', info: 'note' }[meta.defaultSeverity];
       assert.equal(rule.defaultConfiguration?.level, level);
+      assert.deepEqual(rule.properties, meta.fix.availability === 'none' ? { fixAvailability: 'none' } : { fixAvailability: meta.fix.availability, fixSafety: meta.fix.safety });
     }
+    assert.equal(driver.rules!.find((x) => x.id === 'tfjs-falsy-arg')!.properties!.fixSafety, 'safe');
     assert.deepEqual(run.originalUriBaseIds?.['%SRCROOT%']?.uri, `file://${REPO}/`);
     assert.equal(run.invocations?.[0].executionSuccessful, true);
 

@@ -3,6 +3,8 @@
  * and fixes applied to the text (the finding disappears, the file still parses, a second application is a no-op).
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { ts } from 'ts-morph';
 import { pythonFixEdits } from '../../src/analyzers/python';
@@ -156,7 +158,8 @@ test('an internal error in a fixer reaches the engine: reported as "internal err
 
 test('the fixers let their internal errors through (no edit possible is undefined, not an exception)', () => {
   const tfjs = checkText(DEEP, 'deep.ts').models[0].model;
-  const python = checkText(TORCH, 'net.py').models[0].model;
+  const TORCH = readFileSync(join(__dirname, '..', '..', 'examples', 'python', 'mlp.py'), 'utf8');
+  const python = checkText(TORCH, 'mlp.py').models[0].model;
   const intent = { kind: 'setInitializer', layer: 0, slot: 'kernel', to: 'heUniform' } as const;
   // A model description that fails when read: an internal fault, as a bug in the analyzer's records would be.
   const faulty = (m: Model) => new Proxy(m, { get: (t, k) => (k === 'layers' ? assert.fail('unreadable model') : t[k as keyof Model]) });
@@ -167,15 +170,3 @@ test('the fixers let their internal errors through (no edit possible is undefine
   assert.equal(pythonFixEdits(TORCH, python, { ...intent, layer: 99 }), undefined);
 });
 
-const TORCH = `import torch.nn as nn
-import torch.nn.functional as F
-
-class Net(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.fc1 = nn.Linear(64, 64)
-        self.fc2 = nn.Linear(64, 10)
-
-    def forward(self, x):
-        return self.fc2(F.relu(self.fc1(x)))
-`;

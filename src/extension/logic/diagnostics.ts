@@ -1,8 +1,8 @@
 /**
  * Findings → what a diagnostic shows: severity, message, the rule id with its documentation link, the related
- * locations the rule stated (passed through as they are, so the editor shows what JSON and SARIF show), tags; and the file's analysis
- * problems (syntax errors, caps hit) folded into one information diagnostic. Offsets stay offsets: the vscode
- * adapter turns them into positions with `document.positionAt`.
+ * locations as the rule stated them (passed through, so the editor shows what JSON, SARIF and the text format
+ * show), tags; and the file's analysis problems (syntax errors, caps hit) folded into one information
+ * diagnostic. Offsets stay offsets: the vscode adapter turns them into positions with `document.positionAt`.
  *
  * Pure: no vscode import.
  */
