@@ -47,3 +47,10 @@ export function pct(x: number): string {
   if (!Number.isFinite(x)) return `${fmt(x)}%`;
   return `${Number((x * 100).toPrecision(2))}%`;
 }
+
+/** A duration for people: "<1 ms", "340 ms", "1.2 s". */
+export function formatDuration(ms: number): string {
+  if (ms < 1) return '<1 ms';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  return `${(ms / 1000).toFixed(1)} s`;
+}
