@@ -280,7 +280,7 @@ function fixTargets(finding: RuleFinding): string[] {
  * (`RuleMeta.supersededBy`) is dropped. Only findings of rules that ran count, so a rule turned off never silences
  * another.
  */
-export function withoutSuperseded<T extends { rule: Rule; finding: RuleFinding }>(found: readonly T[]): T[] {
+function withoutSuperseded<T extends { rule: Rule; finding: RuleFinding }>(found: readonly T[]): T[] {
   const targetsByRule = new Map<string, Set<string>>();
   for (const { rule, finding } of found) {
     let targets = targetsByRule.get(rule.meta.id);
