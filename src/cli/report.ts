@@ -25,6 +25,7 @@ import { themeCss } from '../../webview/lib/themes';
 import { displayPath, messageOf } from './files';
 import { VERSION } from './meta';
 import { readSource } from './read';
+import { formatDuration } from '../core/format';
 
 export interface ReportIO {
   stdout: { write(chunk: string): unknown };
@@ -348,7 +349,7 @@ export async function runReport(argv: readonly string[], io: ReportIO): Promise<
   const failed = result.data.runs.filter((r) => !r.ok);
   const backend = ok[0]?.ok ? ok[0].data.backend : '–';
   io.stdout.write(
-    `wrote ${displayPath(target, cwd)}: model '${result.data.modelName}', ${ok.length} initializer variant${ok.length === 1 ? '' : 's'} measured on ${backend} in ${((Date.now() - t0) / 1000).toFixed(1)} s${failed.length ? `, ${failed.length} could not be rebuilt (${failed.map((f) => (f.ok ? '' : f.reason)).filter(Boolean)[0]})` : ''}\n`,
+    `wrote ${displayPath(target, cwd)}: model '${result.data.modelName}', ${ok.length} initializer variant${ok.length === 1 ? '' : 's'} measured on ${backend} in ${formatDuration(Date.now() - t0)}${failed.length ? `, ${failed.length} could not be rebuilt (${failed.map((f) => (f.ok ? '' : f.reason)).filter(Boolean)[0]})` : ''}\n`,
   );
   return ok.length > 0 ? 0 : 1;
 }

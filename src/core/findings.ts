@@ -3,7 +3,7 @@
  * framework-neutral intents by the rules; each analyzer turns an intent into text edits for its syntax
  * (rules never see syntax).
  */
-import type { InitializerArgs, Span } from './model';
+import type { InitializerArgs, InitializerRef, LayerNode, Span } from './model';
 import type { WeightSlot } from './initializers';
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -43,9 +43,30 @@ export interface Finding {
   model: string;
   /** Index of the layer in the model, for layer findings. */
   layer?: number;
-  related: { span: Span; message: string }[];
+  /** Other places the finding is about (the activation a layer feeds, the layers a signal vanishes through), stated by the rule. */
+  related: RelatedLocation[];
   fixes: Fix[];
 }
+
+export interface RelatedLocation {
+  span: Span;
+  message: string;
+}
+
+/** The initializer a weight slot names on a layer description (embeddings are held as the layer's kernel). */
+export function slotRef(layer: LayerNode, slot: WeightSlot): InitializerRef | undefined {
+  return layer[SLOT_FIELDS[slot]];
+}
+
+const SLOT_FIELDS: Record<WeightSlot, 'kernel' | 'recurrent' | 'bias' | 'pointwise' | 'gamma' | 'beta'> = {
+  kernel: 'kernel',
+  embeddings: 'kernel',
+  recurrent: 'recurrent',
+  bias: 'bias',
+  pointwise: 'pointwise',
+  gamma: 'gamma',
+  beta: 'beta',
+};
 
 export const sameEdit = (a: TextEdit, b: TextEdit): boolean =>
   a.span.start === b.span.start && a.span.end === b.span.end && a.newText === b.newText;

@@ -7,7 +7,7 @@ import { computeLineStarts, lineColAt, type Model, type Span } from '../core/mod
 import { propagate, UNIT_GAUSSIAN, type InputAssumption } from '../core/propagate';
 import type { Prediction } from '../core/report';
 import type { FileReport, ModelReport } from '../core/report';
-import { DEFAULT_THRESHOLDS, RULE_LIST, type SignalThresholds } from '../core/rules';
+import { DEFAULT_THRESHOLDS, RULE_LIST, type Rule, type RuleFinding, type SignalThresholds } from '../core/rules';
 import { isSuppressed, parseSuppressions } from '../core/suppress';
 import { distrustInvalidSizes } from '../core/sizes';
 import { distrustSyntaxDamage, errorIndex } from '../core/syntax-damage';
@@ -251,23 +251,47 @@ function runRules(
   analyzer: LanguageAnalyzer,
   report: FileReport,
 ): Finding[] {
-  const out: Finding[] = [];
   const ctx = { model, prediction, thresholds };
+  const found: { rule: Rule; finding: RuleFinding }[] = [];
   for (const rule of RULE_LIST) {
-    const setting = options.rules?.[rule.meta.id];
-    if (setting === 'off') continue;
+    if (options.rules?.[rule.meta.id] === 'off') continue;
     try {
-      for (const f of rule.check(ctx)) {
-        const fixes = f.fixes
-          .map((fix) => ({ ...fix, edits: safeEdits(analyzer, text, model, fix.intent, report) }))
-          .filter((fix) => fix.edits !== undefined && fix.edits.length > 0);
-        out.push({ ...f, ruleId: rule.meta.id, model: model.name, severity: setting ?? f.severity, fixes });
-      }
+      for (const finding of rule.check(ctx)) found.push({ rule, finding });
     } catch (e) {
       report.problems.push({ message: `internal error in rule ${rule.meta.id} on model '${model.name}': ${message(e)}`, span: model.span });
     }
   }
-  return out;
+  return withoutSuperseded(found).map(({ rule, finding }): Finding => {
+    const setting = options.rules?.[rule.meta.id];
+    const fixes = finding.fixes
+      .map((fix) => ({ ...fix, edits: safeEdits(analyzer, text, model, fix.intent, report) }))
+      .filter((fix) => fix.edits !== undefined && fix.edits.length > 0);
+    return { ...finding, ruleId: rule.meta.id, model: model.name, severity: setting && setting !== 'off' ? setting : finding.severity, fixes };
+  });
+}
+
+/** The initializers a finding's fixes replace, as `layer/slot` keys. */
+function fixTargets(finding: RuleFinding): string[] {
+  return finding.fixes.flatMap(({ intent }) => (intent.kind === 'setInitializer' ? [`${intent.layer}/${intent.slot}`] : []));
+}
+
+/**
+ * One fix per initializer: a finding whose fix replaces the same initializer as a finding of a rule it yields to
+ * (`RuleMeta.supersededBy`) is dropped. Only findings of rules that ran count, so a rule turned off never silences
+ * another.
+ */
+function withoutSuperseded<T extends { rule: Rule; finding: RuleFinding }>(found: readonly T[]): T[] {
+  const targetsByRule = new Map<string, Set<string>>();
+  for (const { rule, finding } of found) {
+    let targets = targetsByRule.get(rule.meta.id);
+    if (!targets) targetsByRule.set(rule.meta.id, (targets = new Set()));
+    for (const t of fixTargets(finding)) targets.add(t);
+  }
+  return found.filter(({ rule, finding }) => {
+    const over = rule.meta.supersededBy ?? [];
+    const targets = fixTargets(finding);
+    return !targets.some((t) => over.some((id) => targetsByRule.get(id)?.has(t)));
+  });
 }
 
 function safeEdits(analyzer: LanguageAnalyzer, text: string, model: Model, intent: Parameters<LanguageAnalyzer['fixEdits']>[2], report: FileReport) {

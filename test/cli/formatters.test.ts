@@ -8,7 +8,8 @@ import { describe, test } from 'node:test';
 import type * as Sarif from 'sarif';
 import pkg from '../../package.json';
 import type { JsonFile } from '../../src/cli/format/json';
-import { formatRatio } from '../../src/cli/results';
+import { modelSummary } from '../../src/cli/format/text';
+import { factor } from '../../src/core/format';
 import { computeLineStarts } from '../../src/core/model';
 import { checkText, RULES } from '../../src/engine/check';
 import { cli, EXAMPLES, REPO, tree } from './helpers';
@@ -82,7 +83,7 @@ describe('text format', () => {
         const line = own.find((l) => l.startsWith(head));
         assert.ok(line, `no summary line for ${file.file} ${model.name}`);
         if (model.forwardGain !== null && model.forwardGainBounds?.hi === model.forwardGain && model.forwardGainBounds?.lo === model.forwardGain) {
-          assert.equal(line, `${head}signal ×${formatRatio(model.forwardGain)} at the read-out`);
+          assert.equal(line, `${head}signal ${factor(model.forwardGain)} at the read-out`);
         }
       }
     }
@@ -97,15 +98,13 @@ describe('text format', () => {
     );
   });
 
-  test('formatRatio', () => {
-    assert.equal(formatRatio(0.0015), '0.0015');
-    assert.equal(formatRatio(1), '1.0');
-    assert.equal(formatRatio(0.99712), '1.0');
-    assert.equal(formatRatio(2.56), '2.6');
-    assert.equal(formatRatio(276.4), '280');
-    assert.equal(formatRatio(7.5e-5), '7.5e-5');
-    assert.equal(formatRatio(1.3e5), '1.3e+5');
-    assert.equal(formatRatio(0), '0');
+  test('model summaries format ratios as the messages do (core factor)', () => {
+    const summary = (lo: number, estimate: number | undefined, hi: number) =>
+      modelSummary({ model: { name: 'm', layers: [{ kind: 'dense' }] }, prediction: { readout: 0, readoutRatio: { lo, estimate, hi }, layers: [] } } as never);
+    assert.equal(summary(7.6e-4, 7.6e-4, 7.6e-4), "model 'm' (1 layer): signal ×7.6e-4 at the read-out");
+    assert.equal(summary(1, 1, 1), "model 'm' (1 layer): signal ×1 at the read-out");
+    assert.equal(summary(0.0015, 0.002, 1.3e5), "model 'm' (1 layer): signal ×0.002 at the read-out (between ×0.0015 and ×1.3e5 for what is not known exactly)");
+    assert.equal(summary(0.5, undefined, Infinity), "model 'm' (1 layer): signal between ×0.5 and ×∞ at the read-out");
   });
 });
 
@@ -192,7 +191,9 @@ describe('SARIF format', () => {
       assert.match(rule.helpUri!, new RegExp(`/docs/rules/${meta.id}\\.md$`));
       const level = { error: 'error', warning: 'warning', info: 'note' }[meta.defaultSeverity];
       assert.equal(rule.defaultConfiguration?.level, level);
+      assert.deepEqual(rule.properties, meta.fix.availability === 'none' ? { fixAvailability: 'none' } : { fixAvailability: meta.fix.availability, fixSafety: meta.fix.safety });
     }
+    assert.equal(driver.rules!.find((x) => x.id === 'tfjs-falsy-arg')!.properties!.fixSafety, 'safe');
     assert.deepEqual(run.originalUriBaseIds?.['%SRCROOT%']?.uri, `file://${REPO}/`);
     assert.equal(run.invocations?.[0].executionSuccessful, true);
 
@@ -281,5 +282,47 @@ describe('SARIF format', () => {
     const res = (JSON.parse(r.stdout) as Sarif.Log).runs[0].results!;
     assert.ok(res.length > 0);
     assert.equal(res[0].locations![0].physicalLocation!.artifactLocation!.uri, 'sub%20dir/m%231.ts');
+  });
+});
+
+describe('related locations', () => {
+  test('the editor, JSON, SARIF and text show the same related locations, as the rules state them', async () => {
+    const { diagnosticsOf } = await import('../../src/extension/logic/diagnostics');
+    const [text, json, sarif] = await Promise.all([examplesRun('text'), examplesRun('json'), examplesRun('sarif')]);
+    const files = JSON.parse(json.stdout) as JsonFile[];
+    const results = (JSON.parse(sarif.stdout) as Sarif.Log).runs[0].results!;
+    const textLines = text.stdout.split('\n');
+    let seen = 0;
+    for (const file of files) {
+      const source = readFileSync(path.join(REPO, file.file), 'utf8');
+      const starts = computeLineStarts(source);
+      const at = (offset: number) => {
+        let line = 0;
+        while (line + 1 < starts.length && starts[line + 1] <= offset) line++;
+        return `${line + 1}:${offset - starts[line] + 1}`;
+      };
+      const report = checkText(source, file.file);
+      const editor = diagnosticsOf(report, undefined).filter((d) => d.ruleId);
+      const sarifOfFile = results.filter((r) => r.locations![0].physicalLocation!.artifactLocation!.uri === file.file);
+      assert.equal(editor.length, file.diagnostics.length, file.file);
+      assert.equal(sarifOfFile.length, file.diagnostics.length, file.file);
+      // The text format: each finding's row is followed by its `↳ line:col  message` rows.
+      const own = textLines.slice(textLines.indexOf(file.file) + 1, textLines.indexOf('', textLines.indexOf(file.file)));
+      const textRelated = own.filter((l) => /^ +↳ /.test(l)).map((l) => l.trim().replace(/^↳ /, ''));
+      const expectedText: string[] = [];
+      for (const [i, d] of editor.entries()) {
+        const want = d.related.map((r) => `${at(r.span.start)}  ${r.message}`);
+        assert.deepEqual(want, report.findings[i].related.map((r) => `${at(r.span.start)}  ${r.message}`), 'the editor passes them through');
+        const j = file.diagnostics[i];
+        assert.deepEqual(j.related.map((r) => `${r.line}:${r.column}  ${r.message}`), want, `${file.file} JSON #${i}`);
+        const s = sarifOfFile[i].relatedLocations ?? [];
+        assert.deepEqual(s.map((r) => `${r.physicalLocation!.region!.startLine}:${r.physicalLocation!.region!.startColumn}  ${r.message!.text}`), want, `${file.file} SARIF #${i}`);
+        seen += want.length;
+      }
+      // Text rows are sorted by position (problems interleaved): compare as multisets.
+      for (const d of file.diagnostics) expectedText.push(...d.related.map((r) => `${r.line}:${r.column}  ${r.message}`));
+      assert.deepEqual([...textRelated].sort(), expectedText.sort(), `${file.file} text`);
+    }
+    assert.ok(seen >= 20, `only ${seen} related locations over the examples`);
   });
 });

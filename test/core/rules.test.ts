@@ -323,3 +323,42 @@ test('symmetric-init: zero γ of the BatchNorm ending a residual branch is not a
   zeroReadout.layers[1].kernel = init('pytorch', 'zeros_');
   assert.equal(run('symmetric-init', zeroReadout).length, 1);
 });
+
+test('related locations come from the rules: the activation a layer feeds, fused (written apart) or a layer of its own', () => {
+  // Fused activation written apart from the initializer: the activation rules point at it.
+  const fused = model('tfjs', [
+    { kind: 'dense', inFeatures: 64, outFeatures: 64, kernel: 'heNormal', extra: { activation: { id: 'tanh', explicit: true, span: { start: 30, end: 36 } } } },
+    { kind: 'dense', inFeatures: 64, outFeatures: 1 },
+  ]);
+  const sat = run('saturating-needs-glorot', fused);
+  assert.equal(sat.length, 1);
+  assert.deepEqual(sat[0].related, [{ span: { start: 30, end: 36 }, message: 'the tanh activation of dense (layer 1)' }]);
+  // Inside the finding's own span it would only repeat it: nothing.
+  const inside = model('tfjs', [
+    { kind: 'dense', inFeatures: 64, outFeatures: 64, kernel: init('tfjs', 'heNormal'), extra: { activation: { id: 'tanh', explicit: true, span: { start: 0, end: 1 } } } },
+    { kind: 'dense', inFeatures: 64, outFeatures: 1 },
+  ]);
+  assert.deepEqual(run('saturating-needs-glorot', inside)[0].related, []);
+  // A SELU layer of its own: selu-needs-lecun points at it, as relu-needs-he does for a ReLU.
+  const selu = model('tfjs', [
+    { kind: 'dense', inFeatures: 64, outFeatures: 64, kernel: 'heUniform' },
+    { kind: 'activation', extra: { activation: { id: 'selu', explicit: true, span: { start: 150, end: 156 } } } },
+    { kind: 'dense', inFeatures: 64, outFeatures: 1 },
+  ]);
+  assert.deepEqual(run('selu-needs-lecun', selu)[0].related, [{ span: { start: 150, end: 156 }, message: 'the selu this layer feeds' }]);
+});
+
+test('vanishing-signal: related locations are the read-out and exactly the layers its message names, in model order', () => {
+  const m = mlp('pytorch', 8, 256, 'relu');
+  const [f] = run('vanishing-signal', m);
+  assert.equal(f.related[0].message, 'the read-out layer');
+  assert.deepEqual(f.related[0].span, m.layers[7].span);
+  const named = [...f.message.matchAll(/(linear|dense) \(layer (\d+)\) ×/g)].map((x) => Number(x[2]));
+  assert.equal(named.length, 3);
+  const culprits = f.related.slice(1);
+  assert.deepEqual(culprits.map((r) => r.span), [...named].sort((a, b) => a - b).map((n) => m.layers[n - 1].span));
+  for (const r of culprits) {
+    const [, label, gain] = /^(dense \(layer \d+\)): signal (×[\d.]+) through this layer$/.exec(r.message)!;
+    assert.ok(f.message.includes(`${label} ${gain}`), `${r.message} not named in the message`);
+  }
+});

@@ -123,7 +123,7 @@ describe('InitLens in VS Code (code-server + chromium)', { timeout: 30 * 60_000 
         timings[`${theme}.firstSquiggleMs`] = Date.now() - t0;
         const lens = page.locator(`${EDITOR} .codelens-decoration`).filter({ hasText: 'InitLens: 10 layers' });
         await lens.first().waitFor({ timeout: 30_000 });
-        assert.match((await lens.first().innerText()).replace(/\s+/g, ' '), /InitLens: 10 layers · signal ×0\.00076 after 8 weighted layers \(vanishing\) · 9 findings/);
+        assert.match((await lens.first().innerText()).replace(/\s+/g, ' '), /InitLens: 10 layers · signal ×7\.6e-4 after 8 weighted layers \(vanishing\) · 9 findings/);
         assert.ok((await page.locator(`${EDITOR} .codelens-decoration a`).filter({ hasText: 'Preview' }).count()) >= 1);
         await page.waitForFunction((sel) => document.querySelectorAll(sel).length >= 9, `${EDITOR} .squiggly-warning`, { timeout: 30_000 });
         await shot('squiggles-codelens');

@@ -3,10 +3,16 @@
  * and fixes applied to the text (the finding disappears, the file still parses, a second application is a no-op).
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { ts } from 'ts-morph';
+import { pythonFixEdits } from '../../src/analyzers/python';
+import { tfjsFixEdits } from '../../src/analyzers/tfjs';
 import type { Finding, TextEdit } from '../../src/core/findings';
+import type { Model } from '../../src/core/model';
 import { checkText } from '../../src/engine/check';
+import { TFJS_ANALYZER } from '../../src/engine/languages';
 
 function applyEdits(text: string, edits: TextEdit[]): string {
   let out = text;
@@ -128,3 +134,39 @@ test('a 10 MB file is not analyzed: one problem says so, nothing is guessed, and
   assert.ok(r.models.length >= 1);
   assert.deepEqual(r.problems.filter((p) => /Not analyzed/.test(p.message)), []);
 });
+
+test('an internal error in a fixer reaches the engine: reported as "internal error building a fix", the finding kept without that fix', () => {
+  const real = TFJS_ANALYZER.fixEdits;
+  TFJS_ANALYZER.fixEdits = (text, model, intent) => {
+    if (intent.kind === 'setInitializer' && intent.layer === 2) throw new TypeError('broken fixer');
+    return real(text, model, intent);
+  };
+  try {
+    const report = checkText(DEEP, 'deep.ts');
+    assert.deepEqual(
+      report.problems.map((p) => p.message),
+      ['internal error building a fix: broken fixer'],
+    );
+    const relu = byRule(report.findings, 'relu-needs-he');
+    assert.equal(relu.length, 6);
+    assert.deepEqual(relu.find((f) => f.layer === 2)!.fixes, []);
+    assert.ok(relu.filter((f) => f.layer !== 2).every((f) => f.fixes.length === 1));
+  } finally {
+    TFJS_ANALYZER.fixEdits = real;
+  }
+});
+
+test('the fixers let their internal errors through (no edit possible is undefined, not an exception)', () => {
+  const tfjs = checkText(DEEP, 'deep.ts').models[0].model;
+  const TORCH = readFileSync(join(__dirname, '..', '..', 'examples', 'python', 'mlp.py'), 'utf8');
+  const python = checkText(TORCH, 'mlp.py').models[0].model;
+  const intent = { kind: 'setInitializer', layer: 0, slot: 'kernel', to: 'heUniform' } as const;
+  // A model description that fails when read: an internal fault, as a bug in the analyzer's records would be.
+  const faulty = (m: Model) => new Proxy(m, { get: (t, k) => (k === 'layers' ? assert.fail('unreadable model') : t[k as keyof Model]) });
+  assert.throws(() => tfjsFixEdits(DEEP, faulty(tfjs), intent), /unreadable model/);
+  assert.throws(() => pythonFixEdits(TORCH, faulty(python), intent), /unreadable model/);
+  // No edit possible is an ordinary answer.
+  assert.equal(tfjsFixEdits(DEEP, tfjs, { ...intent, layer: 99 }), undefined);
+  assert.equal(pythonFixEdits(TORCH, python, { ...intent, layer: 99 }), undefined);
+});
+

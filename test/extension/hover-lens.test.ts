@@ -82,15 +82,15 @@ test('no hover outside models; a model hover on its construction', () => {
   const at = text.indexOf("tf.sequential({ name: 'mnist_mlp' })") + 4;
   const m = modelAt(report, at)!;
   const md = modelHoverMarkdown(m, report, DEFAULT_THRESHOLDS);
-  assert.match(md, /10 layers · signal ×0\.00076 after 8 weighted layers \(vanishing\)/);
+  assert.match(md, /10 layers · signal ×7\.6e-4 after 8 weighted layers \(vanishing\)/);
   assert.match(md, /9 findings in this model\./);
   assert.doesNotMatch(md, /prediction stops/);
 });
 
 test('CodeLens titles: layer count, signal at the read-out, findings', () => {
   const titles = (name: string) => modelLenses(check(name).report, DEFAULT_THRESHOLDS).map((l) => l.title);
-  assert.deepEqual(titles('mnist-mlp-default-init.ts'), ['10 layers · signal ×0.00076 after 8 weighted layers (vanishing) · 9 findings']);
-  assert.deepEqual(titles('mnist-mlp-he.ts'), ['10 layers · signal ×1.0 after 8 weighted layers']);
+  assert.deepEqual(titles('mnist-mlp-default-init.ts'), ['10 layers · signal ×7.6e-4 after 8 weighted layers (vanishing) · 9 findings']);
+  assert.deepEqual(titles('mnist-mlp-he.ts'), ['10 layers · signal ×1 after 8 weighted layers']);
   assert.deepEqual(titles('random-normal-wide.js'), ['8 layers · signal ×280 after 7 weighted layers (exploding) · 7 findings']);
   assert.deepEqual(titles('cifar-cnn.ts'), ['20 layers · signal ×0.71 (×0.23–×0.71 for the unknown sizes) after 5 weighted layers']);
   const { report } = check('mnist-mlp-default-init.ts');

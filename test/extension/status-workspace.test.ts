@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatDuration, statusView } from '../../src/extension/logic/status';
+import { formatDuration } from '../../src/core/format';
+import { statusView } from '../../src/extension/logic/status';
 import { decodeUtf8, excludeGlobOf, workspaceSummaryText } from '../../src/extension/logic/workspace';
 import { check } from './helpers';
 

@@ -13,6 +13,7 @@
  * `tf` is a parameter (the webview passes its WebGPU/WebGL/WASM/CPU instance, the report CLI and the tests a
  * WASM one in Node). No DOM. Every tensor created is disposed.
  */
+import { fmt } from '../../src/core/format';
 import type { Model } from '../../src/core/model';
 import { WEIGHTED_KINDS } from '../../src/core/model';
 import { propagate, type InputAssumption } from '../../src/core/propagate';
@@ -300,8 +301,7 @@ export function inputAssumption(d: InputDistribution): InputAssumption {
 
 export function inputSummary(d: InputDistribution): InputSummary {
   if (d.kind === 'uniform01') return { kind: 'uniform01', mean: 0.5, std: Math.sqrt(1 / 12), secondMoment: 1 / 3, label: 'U[0, 1]' };
-  const fmt = (v: number) => String(Number(v.toPrecision(4)));
-  return { kind: 'gaussian', mean: d.mean, std: d.std, secondMoment: d.mean * d.mean + d.std * d.std, label: `N(${fmt(d.mean)}, ${fmt(d.std)}²)` };
+  return { kind: 'gaussian', mean: d.mean, std: d.std, secondMoment: d.mean * d.mean + d.std * d.std, label: `N(${fmt(d.mean, 4)}, ${fmt(d.std, 4)}²)` };
 }
 
 function now(): number {
@@ -741,7 +741,7 @@ function assemble(model: Model, measurements: Measurement[], c: AssembleContext)
 }
 
 function fmtMacs(n: number): string {
-  return n >= 1e9 ? `${(n / 1e9).toPrecision(3)} G` : n >= 1e6 ? `${(n / 1e6).toPrecision(3)} M` : `${Math.round(n / 1e3)} k`;
+  return n >= 1e9 ? `${fmt(n / 1e9, 3)} G` : n >= 1e6 ? `${fmt(n / 1e6, 3)} M` : `${Math.round(n / 1e3)} k`;
 }
 
 function summarizeOutput(per: LayerMeasurement[]): OutputSummary {

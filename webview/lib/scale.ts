@@ -1,6 +1,7 @@
 /**
- * Scales, ticks and number formatting for the hand-written SVG charts. Pure.
+ * Scales, ticks and number formatting for the hand-written SVG charts (numbers through core/format). Pure.
  */
+import { fmt, pct } from '../../src/core/format';
 
 export interface Scale {
   (x: number): number;
@@ -94,19 +95,11 @@ export function formatPow10(v: number): string {
   return `1e${e}`;
 }
 
-/** A number for a label: 3 significant digits, exponent form outside [1e-3, 1e5), NaN/∞ spelled out. */
+/** A number for a label: the core formatter's (3 significant digits here) with a typographic minus; NaN spelled out. */
 export function formatNumber(v: number | undefined, digits = 3): string {
   if (v === undefined) return '–';
   if (Number.isNaN(v)) return 'NaN';
-  if (v === Infinity) return '∞';
-  if (v === -Infinity) return '−∞';
-  if (v === 0) return '0';
-  const a = Math.abs(v);
-  if (a >= 1e5 || a < 1e-3) {
-    const [m, e] = v.toExponential(digits - 1).split('e');
-    return `${Number(m)}e${Number(e)}`.replace('-', '−');
-  }
-  return String(Number(v.toPrecision(digits))).replace('-', '−');
+  return fmt(v, digits).replace(/-/g, '−');
 }
 
 /**
@@ -127,6 +120,5 @@ export function formatPercent(f: number | undefined): string {
   if (f === 0) return '0%';
   const p = f * 100;
   if (p < 0.1) return '<0.1%';
-  if (p < 10) return `${Number(p.toFixed(1))}%`;
-  return `${Math.round(p)}%`;
+  return pct(f);
 }

@@ -5,10 +5,11 @@
  * initializer shared by layers that would not all want the same change, tied weights, no import to write
  * `nn.init` with. Applying a fix twice changes nothing the second time (the analysis then sees the target).
  */
-import type { FixIntent, TextEdit } from '../../core/findings';
+import { type FixIntent, type TextEdit, slotRef } from '../../core/findings';
 import type { WeightSlot } from '../../core/initializers';
 import type { InitializerArgs, InitializerRef, LayerNode, Model, Span } from '../../core/model';
 import { activationAfter, consumers } from '../../core/rules/graph';
+import { FixerBase, type FixSite, fixSite, matchModel, sameSpan } from '../shared/fix-target';
 import { type Internal, analyzeInternal, internalFor } from './analyze';
 import type { InternalModel } from './build';
 import { KERAS_ARG_NAMES, KERAS_DIST_TEXT, KERAS_INIT_CLASS_BY_ID, KERAS_LAYERS, KERAS_MODE_TEXT } from './keras';
@@ -16,29 +17,26 @@ import { type Node, kids, splitArgs, textOf } from './syntax';
 import { type InitCallSpec, TENSOR_INIT_METHODS, TORCH_INIT_FNS, torchParamNames } from './torch';
 import type { LayerRec, V } from './values';
 
+/**
+ * The edits for a fix intent, or undefined when no clean edit exists. An exception is an internal error, left to
+ * the engine to report ("internal error building a fix").
+ */
 export function pythonFixEdits(text: string, model: Model, intent: FixIntent): TextEdit[] | undefined {
-  try {
-    const found = locate(text, model);
-    if (!found) return undefined;
-    const { internal, im } = found;
-    const layer = im.model.layers[intent.layer];
-    const info = im.nodes[intent.layer];
-    if (!layer || !info?.rec) return undefined;
-    const f = new Fixer(internal, im, intent.layer, layer, info.rec, info.sub ?? 0);
-    switch (intent.kind) {
-      case 'setInitializer':
-        return f.setInitializer(intent.slot, intent.to, intent.args);
-      case 'setLayerOption':
-        return f.setForgetBias(intent.value);
-      default:
-        return undefined;
-    }
-  } catch {
-    return undefined;
+  const found = locate(text, model);
+  const site = found && fixSite(found.internal, found.im, intent.layer);
+  const rec = site?.node.rec;
+  if (!site || !rec) return undefined;
+  const f = new Fixer({ ...site, rec }, site.node.sub ?? 0);
+  switch (intent.kind) {
+    case 'setInitializer':
+      return f.setInitializer(intent.slot, intent.to, intent.args);
+    case 'setLayerOption':
+      return f.setForgetBias(intent.value);
+    default:
+      return undefined;
   }
 }
 
-const sameSpan = (a: Span | undefined, b: Span | undefined) => !!a && !!b && a.start === b.start && a.end === b.end;
 
 const CONSUMERS = new WeakMap<Model, number[][]>();
 const FAMILIES = new WeakMap<Model, Map<number, string>>();
@@ -59,11 +57,8 @@ function activationFamilyAfter(m: Model, i: number): string {
 function locate(text: string, model: Model): { internal: Internal; im: InternalModel } | undefined {
   const cached = internalFor(model);
   const internal = cached && cached.text === text ? cached : analyzeInternal(text);
-  const im =
-    internal.models.find((m) => sameSpan(m.model.span, model.span) && m.model.name === model.name) ??
-    internal.models.find((m) => sameSpan(m.model.span, model.span));
-  if (!im || im.model.layers.length !== model.layers.length) return undefined;
-  return { internal, im };
+  const im = matchModel(internal.models, model);
+  return im && { internal, im };
 }
 
 type LayerRefs = [InternalModel, number][];
@@ -136,23 +131,6 @@ function nodeAt(internal: Internal, span: Span, name?: string): Node | undefined
   return undefined;
 }
 
-function slotRef(layer: LayerNode, slot: WeightSlot): InitializerRef | undefined {
-  switch (slot) {
-    case 'kernel':
-    case 'embeddings':
-      return layer.kernel;
-    case 'recurrent':
-      return layer.recurrent;
-    case 'bias':
-      return layer.bias;
-    case 'pointwise':
-      return layer.pointwise;
-    case 'gamma':
-      return layer.gamma;
-    case 'beta':
-      return layer.beta;
-  }
-}
 
 function sameArgs(ref: InitializerRef, args: InitializerArgs | undefined): boolean {
   for (const [k, v] of Object.entries(args ?? {})) {
@@ -165,20 +143,13 @@ function fmtNum(x: number): string {
   return String(x);
 }
 
-class Fixer {
-  private readonly text: string;
+class Fixer extends FixerBase<Internal, InternalModel, LayerRec> {
   private readonly quote: string;
 
-  constructor(
-    private readonly internal: Internal,
-    private readonly im: InternalModel,
-    private readonly index: number,
-    private readonly layer: LayerNode,
-    private readonly rec: LayerRec,
-    private readonly sub: number,
-  ) {
-    this.text = internal.text;
-    this.quote = quoteStyle(internal);
+  /** `sub`: which of the layer's stacked sub-layers (an nn.LSTM with num_layers > 1) the intent is about. */
+  constructor(site: FixSite<Internal, InternalModel, LayerRec>, private readonly sub: number) {
+    super(site);
+    this.quote = quoteStyle(site.internal);
   }
 
   private q(s: string): string {
@@ -229,17 +200,23 @@ class Fixer {
   // -----------------------------------------------------------------------------------------------------------
   // PyTorch
 
+  /** The name this file imports a module under (`import torch.nn as nn` → `nn` for 'torch.nn'), if it does. */
+  private importedAs(path: string): string | undefined {
+    return [...this.internal.interp.moduleScope.vars].find(([, v]) => v.k === 'ext' && v.path === path)?.[0];
+  }
+
+  /** The first way the file's imports reach a module: `routes` are [imported module, rest of the path] pairs. */
+  private modulePrefix(routes: readonly (readonly [string, string])[]): string | undefined {
+    for (const [path, rest] of routes) {
+      const name = this.importedAs(path);
+      if (name) return `${name}.${rest}`;
+    }
+    return undefined;
+  }
+
   /** How nn.init is written in this file: `nn.init.`, `init.`, `torch.nn.init.`; undefined when not imported. */
   private initPrefix(): string | undefined {
-    const vars = this.internal.interp.moduleScope.vars;
-    const find = (path: string) => [...vars].find(([, v]) => v.k === 'ext' && v.path === path)?.[0];
-    const init = find('torch.nn.init');
-    if (init) return `${init}.`;
-    const nn = find('torch.nn');
-    if (nn) return `${nn}.init.`;
-    const torch = find('torch');
-    if (torch) return `${torch}.nn.init.`;
-    return undefined;
+    return this.modulePrefix([['torch.nn.init', ''], ['torch.nn', 'init.'], ['torch', 'nn.init.']]);
   }
 
   private torchArgs(fn: string, args: InitializerArgs | undefined): string | undefined {
@@ -417,8 +394,7 @@ class Fixer {
     }
     // PyTorch: fill the forget-gate quarter of bias_ih with 1 right after the LSTM is assigned.
     if (!value || this.rec.useBias === false || this.rec.cls.endsWith('Cell')) return undefined;
-    const vars = this.internal.interp.moduleScope.vars;
-    const torch = [...vars].find(([, v]) => v.k === 'ext' && v.path === 'torch')?.[0];
+    const torch = this.importedAs('torch');
     const a = this.rec.assign;
     if (!torch || !a) return undefined;
     if (!this.agreesOnCall()) return undefined;
@@ -445,15 +421,7 @@ class Fixer {
 
   /** A Keras module prefix that reaches keras.initializers (`keras.initializers.`, `initializers.`, `tf.keras.initializers.`). */
   private kerasInitPrefix(): string | undefined {
-    const vars = this.internal.interp.moduleScope.vars;
-    const find = (path: string) => [...vars].find(([, v]) => v.k === 'ext' && v.path === path)?.[0];
-    const init = find('keras.initializers');
-    if (init) return `${init}.`;
-    const keras = find('keras');
-    if (keras) return `${keras}.initializers.`;
-    const tf = find('tensorflow');
-    if (tf) return `${tf}.keras.initializers.`;
-    return undefined;
+    return this.modulePrefix([['keras.initializers', ''], ['keras', 'initializers.'], ['tensorflow', 'keras.initializers.']]);
   }
 
   private kerasArgsText(args: InitializerArgs | undefined): string {

@@ -7,6 +7,7 @@ import { ts } from 'ts-morph';
 import type { FixIntent, TextEdit } from '../../core/findings';
 import { type WeightSlot, resolveInitializer } from '../../core/initializers';
 import type { InitializerArgs, InitializerRef, LayerNode, Model, Span } from '../../core/model';
+import { FixerBase, type FixSite, fixSite, matchModel, sameSpan } from '../shared/fix-target';
 import { type Internal, type InternalModel, analyzeInternal } from './analyze';
 import { internalFor } from './entry';
 import { slotField } from './layers';
@@ -17,31 +18,28 @@ import type { LayerRec } from './values';
 const { isAsExpression, isCallExpression, isElementAccessExpression, isFunctionLike, isIdentifier, isImportDeclaration, isNewExpression, isNonNullExpression, isObjectLiteralExpression, isParenthesizedExpression, isPropertyAccessExpression, isPropertyAssignment, isSpreadAssignment, isStringLiteral, isStringLiteralLike } = ts;
 
 
+/**
+ * The edits for a fix intent, or undefined when no clean edit exists. An exception is an internal error, left to
+ * the engine to report ("internal error building a fix").
+ */
 export function tfjsFixEdits(text: string, model: Model, intent: FixIntent): TextEdit[] | undefined {
-  try {
-    const found = locate(text, model);
-    if (!found) return undefined;
-    const { internal, im } = found;
-    const layer = im.model.layers[intent.layer];
-    const info = im.nodes[intent.layer];
-    if (!layer || !info) return undefined;
-    if (info.core) return intent.kind === 'setInitializer' ? coreCallFix(internal, im, intent.layer, layer, intent.slot, intent.to, intent.args) : undefined;
-    if (!info.rec) return undefined; // unresolved layers are not edited
-    const f = new Fixer(internal, im, intent.layer, layer, info.rec);
-    switch (intent.kind) {
-      case 'setInitializer':
-        return f.setInitializer(intent.slot, intent.to, intent.args);
-      case 'setLayerOption':
-        return f.setOption(intent.option, intent.value);
-      case 'fixFalsyArg':
-        return f.fixFalsy(intent.slot, intent.arg);
-    }
-  } catch {
-    return undefined;
+  const found = locate(text, model);
+  const site = found && fixSite(found.internal, found.im, intent.layer);
+  if (!site) return undefined;
+  const { internal, im, layer, node } = site;
+  if (node.core) return intent.kind === 'setInitializer' ? coreCallFix(internal, im, intent.layer, layer, intent.slot, intent.to, intent.args) : undefined;
+  if (!node.rec) return undefined; // unresolved layers are not edited
+  const f = new Fixer({ ...site, rec: node.rec });
+  switch (intent.kind) {
+    case 'setInitializer':
+      return f.setInitializer(intent.slot, intent.to, intent.args);
+    case 'setLayerOption':
+      return f.setOption(intent.option, intent.value);
+    case 'fixFalsyArg':
+      return f.fixFalsy(intent.slot, intent.arg);
   }
 }
 
-const sameSpan = (a: Span | undefined, b: Span | undefined) => !!a && !!b && a.start === b.start && a.end === b.end;
 
 function locate(text: string, model: Model): { internal: Internal; im: InternalModel } | undefined {
   const cached = internalFor(model);
@@ -54,10 +52,8 @@ function locate(text: string, model: Model): { internal: Internal; im: InternalM
   );
   for (const t of tries) {
     const internal = t();
-    const im =
-      internal.models.find((m) => sameSpan(m.model.span, model.span) && m.model.name === model.name) ??
-      internal.models.find((m) => sameSpan(m.model.span, model.span));
-    if (im && im.model.layers.length === model.layers.length) return { internal, im };
+    const im = matchModel(internal.models, model);
+    if (im) return { internal, im };
   }
   return undefined;
 }
@@ -204,18 +200,11 @@ function consumersOf(model: Model): LayerNode[][] {
 /** Per analyzed text, its line ending (a fix inserting lines writes the file's own). */
 const EOL = new WeakMap<Internal, string>();
 
-class Fixer {
+class Fixer extends FixerBase<Internal, InternalModel, LayerRec> {
   private readonly sf: ts.SourceFile;
-  private readonly text: string;
-  constructor(
-    private readonly internal: Internal,
-    private readonly im: InternalModel,
-    private readonly index: number,
-    private readonly layer: LayerNode,
-    private readonly rec: LayerRec,
-  ) {
-    this.sf = internal.sf;
-    this.text = internal.text;
+  constructor(site: FixSite<Internal, InternalModel, LayerRec>) {
+    super(site);
+    this.sf = site.internal.sf;
   }
 
   // ------------------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
 import type { Severity } from '../../core/findings';
+import type { RuleFixMeta } from '../../core/rules/types';
 import { isInside, toPosix } from '../gitignore';
 import { type CheckedFile, type Range, rangeOf, type RunResult } from '../results';
 
@@ -17,6 +18,7 @@ export interface SarifRuleMeta {
   title: string;
   description: string;
   docs: string;
+  fix: RuleFixMeta;
 }
 
 export interface SarifTool {
@@ -43,6 +45,8 @@ export function toSarif(result: RunResult, tool: SarifTool): Sarif.Log {
     help: { text: r.description, markdown: r.docs },
     helpUri: tool.helpUri(r.id),
     defaultConfiguration: { level: level(r.defaultSeverity) },
+    // Whether the rule's results carry fixes, and whether those are safe to apply unreviewed.
+    properties: { fixAvailability: r.fix.availability, ...(r.fix.availability !== 'none' ? { fixSafety: r.fix.safety } : {}) },
   }));
 
   const results: Sarif.Result[] = [];

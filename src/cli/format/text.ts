@@ -1,10 +1,13 @@
 /**
  * The human format, after ESLint's "stylish": each file with its findings as aligned rows
- * (`line:col  severity  message  rule-id`), one summary line per model, and a total.
+ * (`line:col  severity  message  rule-id`), each followed by its related locations (`↳ line:col  message`, as
+ * the editor, JSON and SARIF show them), one summary line per model, and a total.
  */
 import type { Severity } from '../../core/findings';
+import type { Span } from '../../core/model';
 import type { ModelReport } from '../../core/report';
-import { type CheckedFile, countFindings, formatRatio, layerCount, rangeOf, type RunResult } from '../results';
+import { factor } from '../../core/format';
+import { type CheckedFile, countFindings, layerCount, rangeOf, type RunResult } from '../results';
 
 export interface TextOptions {
   color: boolean;
@@ -51,6 +54,8 @@ interface Row {
   severity: Severity | 'problem';
   message: string;
   ruleId: string;
+  /** The finding's related locations: `line:col` and message. */
+  related: { position: string; message: string }[];
 }
 
 export function formatText(result: RunResult, options: TextOptions): string {
@@ -84,6 +89,8 @@ export function formatText(result: RunResult, options: TextOptions): string {
       ];
       if (row.ruleId) cells.push(style.dim(row.ruleId));
       out.push(cells.join('  ').trimEnd());
+      const indent = ' '.repeat(2 + widths.position + 2);
+      for (const r of row.related) out.push(`${indent}${style.dim(`↳ ${r.position}`)}  ${r.message}`);
     }
     for (const summary of summaries) out.push(`  ${summary}`);
     out.push('');
@@ -114,14 +121,14 @@ function rowsOf(file: CheckedFile): Row[] {
   for (const problem of report.problems) {
     const range = problem.span ? rangeOf(file, problem.span) : undefined;
     rows.push({
-      row: { position: range ? `${range.line}:${range.column}` : '', severity: 'problem', message: oneLine(problem.message), ruleId: '' },
+      row: { position: range ? `${range.line}:${range.column}` : '', severity: 'problem', message: oneLine(problem.message), ruleId: '', related: [] },
       offset: problem.span?.start ?? -1,
     });
   }
   for (const finding of report.findings) {
-    const range = rangeOf(file, finding.span);
+    const related = finding.related.map((r) => ({ position: position(file, r.span), message: oneLine(r.message) }));
     rows.push({
-      row: { position: `${range.line}:${range.column}`, severity: finding.severity, message: oneLine(finding.message), ruleId: finding.ruleId },
+      row: { position: position(file, finding.span), severity: finding.severity, message: oneLine(finding.message), ruleId: finding.ruleId, related },
       offset: finding.span.start,
     });
   }
@@ -136,16 +143,21 @@ export function modelSummary({ model, prediction }: ModelReport): string {
   const ratio = prediction.readoutRatio;
   if (!ratio) return `${head}: signal at the read-out not predicted`;
   const exact = ratio.estimate !== undefined && ratio.lo === ratio.hi;
-  if (exact) return `${head}: signal ×${formatRatio(ratio.estimate!)} at the read-out`;
+  if (exact) return `${head}: signal ${factor(ratio.estimate!)} at the read-out`;
   const bounded = Number.isFinite(ratio.hi) || ratio.lo > 0;
-  const range = bounded ? `between ×${formatRatio(ratio.lo)} and ×${formatRatio(ratio.hi)}` : '';
+  const range = bounded ? `between ${factor(ratio.lo)} and ${factor(ratio.hi)}` : '';
   if (ratio.estimate !== undefined) {
-    return `${head}: signal ×${formatRatio(ratio.estimate)} at the read-out${range ? ` (${range} for what is not known exactly)` : ''}`;
+    return `${head}: signal ${factor(ratio.estimate)} at the read-out${range ? ` (${range} for what is not known exactly)` : ''}`;
   }
   if (range) return `${head}: signal ${range} at the read-out`;
   const stop = prediction.stoppedAt;
   const why = stop ? ` (prediction stops at layer ${stop.index}: ${stop.reason})` : '';
   return `${head}: signal at the read-out unknown${why}`;
+}
+
+function position(file: CheckedFile, span: Span): string {
+  const range = rangeOf(file, span);
+  return `${range.line}:${range.column}`;
 }
 
 function oneLine(message: string): string {

@@ -2,11 +2,12 @@ import { initializerSpec } from '../initializers';
 import type { InitializerArgs } from '../model';
 import { TRUNC_NORMAL_2SIGMA_VARIANCE } from '../moments';
 import { describeInitializer } from '../recommend';
-import { activationLabel, layerCases, unitSecondMoment, type LayerCase, initializerSpan } from './layer-cases';
-import { fmt } from './format';
+import { activationLabel, activationRelated, layerCases, unitSecondMoment, type LayerCase, initializerSpan } from './layer-cases';
+import { setInitializerFix } from './fixes';
+import { fmt } from '../format';
 import { layerLabel, normalizedInput, preNormResidualBranches } from './graph';
 import { findReadout } from '../propagate';
-import type { Rule } from './types';
+import type { Rule, RuleFinding } from './types';
 
 /** Per-layer signal gains inside this band keep the signal within a factor of two per layer. */
 export const FIXED_SCALE_BAND = { lo: 0.5, hi: 2 };
@@ -43,9 +44,10 @@ export const fixedScale: Rule = {
     id: 'fixed-scale',
     defaultSeverity: 'warning',
     title: 'Fixed-scale initializer wrong for the layer\'s fan-in',
+    summary: 'a fixed std whose per-layer gain for this fan-in is outside [0.5, 2]',
     description:
       'An initializer with a fixed scale (randomNormal, randomUniform, truncatedNormal, PyTorch normal_/uniform_) whose per-layer signal gain fan_in·E[W²]·E[f²] lies outside [0.5, 2] for this layer.',
-    fixable: true,
+    fix: { availability: 'sometimes', safety: 'unsafe' },
     docs: `A fixed standard deviation ignores the layer's width. The second moment a layer passes on is
 fan_in·E[W²]·E[f(z)²], so the same \`stddev: 0.05\` is a gain of 0.32 on a 256-wide ReLU layer, 0.64 on a 512-wide one
 and 1.28 on a 1024-wide one: after 10 layers the signal is ×1.1e-5, ×0.012 or ×12 depending only on the width. The rule reports a layer whose gain lies outside [0.5, 2] and gives the std that
@@ -67,7 +69,7 @@ tf.layers.dense({units: 1024, activation: 'relu', kernelInitializer: tf.initiali
 `,
   },
   check(ctx) {
-    const out = [];
+    const out: RuleFinding[] = [];
     const preNorm = preNormResidualBranches(ctx.model);
     const readout = findReadout(ctx.model);
     for (const c of layerCases(ctx)) {
@@ -86,24 +88,17 @@ tf.layers.dense({units: 1024, activation: 'relu', kernelInitializer: tf.initiali
       const act = c.reached ? `${activationLabel(c.reached)}` : 'a linear output';
       const fit =
         args?.stddev !== undefined ? `${args.mean !== undefined ? `mean ${args.mean}, ` : ''}stddev ${args.stddev}` : args?.maxval !== undefined ? `limits ±${args.maxval}` : `std ${fmt(Math.sqrt(target), 3)}`;
+      const span = initializerSpan(c.ref, c.layer);
       out.push({
-        severity: c.ref.explicit ? ('warning' as const) : ('info' as const),
+        severity: c.ref.explicit ? 'warning' : 'info',
         message:
           `${describeInitializer(c.ref)} (std ${fmt(c.realized.std, 3)}) with fan-in ${fmt(fanIn)} before ${act}: ` +
           `per-layer signal gain ${fmt(c.signalGain)}, outside [${FIXED_SCALE_BAND.lo}, ${FIXED_SCALE_BAND.hi}]. ` +
           `${fit} would give 1${args?.stddev !== undefined && Math.abs(args.stddev - Math.sqrt(target)) < 5e-4 * args.stddev ? '' : ` (std ${fmt(Math.sqrt(target), 3)})`}.`,
-        span: initializerSpan(c.ref, c.layer),
+        span,
         layer: c.layer.index,
-        related: [],
-        fixes: args
-          ? [
-              {
-                title: `Set ${fit} for the kernel of ${layerLabel(c.layer, ctx.model)}`,
-                intent: { kind: 'setInitializer' as const, layer: c.layer.index, slot: 'kernel' as const, to: c.ref.id!, args },
-                safe: false,
-              },
-            ]
-          : [],
+        related: activationRelated(c, ctx.model, span),
+        fixes: args ? [setInitializerFix(`Set ${fit} for the kernel of ${layerLabel(c.layer, ctx.model)}`, c.layer.index, 'kernel', c.ref.id!, args)] : [],
       });
     }
     return out;

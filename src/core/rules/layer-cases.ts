@@ -5,14 +5,15 @@
  */
 import { activationAlpha, activationSpec } from '../activations';
 import type { ScaleFamily } from '../initializers';
-import type { InitializerRef, LayerNode, Span } from '../model';
+import type { RelatedLocation } from '../findings';
+import type { InitializerRef, LayerNode, Model, Span } from '../model';
 import { secondMoment } from '../moments';
 import { weightGain } from '../propagate';
 import { scaleFamily, type Realized } from '../realize';
 import type { Moment } from '../report';
-import { activationAfter, consumers, FEEDFORWARD_WEIGHTED, type ReachedActivation } from './graph';
+import { activationAfter, consumers, FEEDFORWARD_WEIGHTED, layerLabel, type ReachedActivation } from './graph';
 import type { RuleContext } from './types';
-import { factor, fmt } from './format';
+import { factor, fmt } from '../format';
 
 export interface LayerCase {
   layer: LayerNode;
@@ -85,4 +86,20 @@ export function activationLabel(reached: ReachedActivation): string {
 export function initializerSpan(ref: InitializerRef, layer: LayerNode): Span {
   if (ref.sharedVariable) return ref.propertySpan ?? layer.span;
   return ref.span ?? ref.propertySpan ?? layer.span;
+}
+
+const inside = (inner: Span, outer: Span) => inner.start >= outer.start && inner.end <= outer.end;
+
+/**
+ * The activation a layer's output reaches, as a finding's related location: the activation layer it feeds, or its
+ * own activation argument where that is written apart from the finding's span. None when no activation is reached
+ * or it is not written anywhere else.
+ */
+export function activationRelated(c: LayerCase, model: Model, span: Span): RelatedLocation[] {
+  const reached = c.reached;
+  if (!reached) return [];
+  if (reached.at !== c.layer.index) return [{ span: reached.activation.span ?? c.layer.span, message: `the ${activationLabel(reached)} this layer feeds` }];
+  const own = reached.activation.span;
+  if (!own || inside(own, span)) return [];
+  return [{ span: own, message: `the ${reached.activation.id} activation of ${layerLabel(c.layer, model)}` }];
 }

@@ -4,6 +4,7 @@ import { describeInitializer, recommend } from '../recommend';
 import { scaleFamily } from '../realize';
 import { layerLabel } from './graph';
 import { initializerSpan } from './layer-cases';
+import { forgetBiasFix, swapInitializerFix } from './fixes';
 import type { Rule, RuleFinding } from './types';
 
 export const recurrentNotOrthogonal: Rule = {
@@ -11,8 +12,9 @@ export const recurrentNotOrthogonal: Rule = {
     id: 'recurrent-not-orthogonal',
     defaultSeverity: 'warning',
     title: 'Recurrent kernel not orthogonal',
+    summary: 'a non-orthogonal recurrent kernel',
     description: 'A recurrent kernel set to a non-orthogonal initializer: repeated multiplication by it over time shrinks or grows the state.',
-    fixable: true,
+    fix: { availability: 'always', safety: 'unsafe' },
     docs: `A recurrent kernel U multiplies the hidden state once per time step, so after T steps the state has been
 multiplied by U^T. The eigenvalues of a random Gaussian or uniform matrix spread over a disc, and their powers
 vanish or explode geometrically with T. An orthogonal matrix has every singular value 1, so it preserves the norm of
@@ -45,13 +47,7 @@ tf.layers.lstm({units: 64, recurrentInitializer: 'orthogonal'})
         span: initializerSpan(layer.recurrent, layer),
         layer: layer.index,
         related: [],
-        fixes: [
-          {
-            title: `Use ${rec.id} for the recurrent kernel of ${layerLabel(layer, ctx.model)}`,
-            intent: { kind: 'setInitializer', layer: layer.index, slot: 'recurrent', to: rec.id },
-            safe: false,
-          },
-        ],
+        fixes: [swapInitializerFix(layer.index, 'recurrent', rec, layerLabel(layer, ctx.model))],
       });
     }
     return out;
@@ -63,8 +59,9 @@ export const lstmForgetBias: Rule = {
     id: 'lstm-forget-bias',
     defaultSeverity: 'warning',
     title: 'LSTM without forget-gate bias 1',
+    summary: "an LSTM without forget-gate bias 1 (tfjs's default)",
     description: 'An LSTM whose forget-gate bias starts at 0 (tfjs unitForgetBias off by default; Keras unit_forget_bias=False; PyTorch default).',
-    fixable: true,
+    fix: { availability: 'always', safety: 'unsafe' },
     docs: `With a zero forget-gate bias the forget gate starts at σ(0) = 0.5 (tfjs's hard sigmoid gives the same), so
 the cell keeps half of its memory per step: after 10 steps 0.5¹⁰ ≈ 0.001 of it is left, and gradients through the
 cell vanish as fast. A bias of 1 starts the gate at σ(1) = 0.73 (0.2·1 + 0.5 = 0.7 for tfjs's hard sigmoid) and
@@ -95,13 +92,7 @@ tf.layers.lstm({units: 64, unitForgetBias: true})
         span: layer.span,
         layer: layer.index,
         related: [],
-        fixes: [
-          {
-            title: `Set unitForgetBias for ${layerLabel(layer, ctx.model)}`,
-            intent: { kind: 'setLayerOption', layer: layer.index, option: 'unitForgetBias', value: true },
-            safe: false,
-          },
-        ],
+        fixes: [forgetBiasFix(layer.index, layerLabel(layer, ctx.model))],
       });
     }
     return out;

@@ -1,6 +1,7 @@
 import { describeInitializer, recommend } from '../recommend';
-import { activationLabel, depthNote, layerCases, shortfallNote, initializerSpan } from './layer-cases';
-import { fmt } from './format';
+import { activationLabel, activationRelated, depthNote, layerCases, shortfallNote, initializerSpan } from './layer-cases';
+import { swapInitializerFix } from './fixes';
+import { fmt } from '../format';
 import { layerLabel } from './graph';
 import type { Rule, RuleFinding } from './types';
 
@@ -11,9 +12,10 @@ export const reluNeedsHe: Rule = {
     id: 'relu-needs-he',
     defaultSeverity: 'warning',
     title: 'ReLU-family activation after weights scaled for linear units',
+    summary: 'Glorot/LeCun or a framework default before a ReLU-family activation',
     description:
       'Glorot/Xavier, LeCun or a framework default (tfjs glorotNormal, Keras glorot_uniform, PyTorch Linear/Conv) feeds a ReLU-family activation with no normalization in between: each layer shrinks the signal.',
-    fixable: true,
+    fix: { availability: 'always', safety: 'unsafe' },
     docs: `A ReLU zeroes half of its input, so it keeps only half of the second moment: E[relu(z)²] = ½·E[z²]
 (He et al. 2015, arXiv:1502.01852). Weights scaled for linear units (Glorot/Xavier: Var = 2/(fan_in+fan_out);
 LeCun: 1/fan_in) do not make up for that half, so every such layer multiplies the signal's second moment by about
@@ -64,22 +66,14 @@ nn.init.kaiming_uniform_(self.fc1.weight, nonlinearity="relu")
       const message =
         `${describeInitializer(c.ref)} before ${activationLabel(c.reached!)}: ${gain}${shortfallNote(c.realized)}` +
         `${depth.text}. Use ${rec.id}.`;
+      const span = initializerSpan(c.ref, c.layer);
       return {
         severity: c.ref.explicit || deepTrouble ? 'warning' : 'info',
         message,
-        span: initializerSpan(c.ref, c.layer),
+        span,
         layer: c.layer.index,
-        related:
-          c.reached!.at !== c.layer.index
-            ? [{ span: c.reached!.activation.span ?? c.layer.span, message: `the ${activationLabel(c.reached!)} this layer feeds` }]
-            : [],
-        fixes: [
-          {
-            title: `Use ${rec.id} for the kernel of ${layerLabel(c.layer, ctx.model)}`,
-            intent: { kind: 'setInitializer', layer: c.layer.index, slot: 'kernel', to: rec.id, args: rec.args },
-            safe: false,
-          },
-        ],
+        related: activationRelated(c, ctx.model, span),
+        fixes: [swapInitializerFix(c.layer.index, 'kernel', rec, layerLabel(c.layer, ctx.model))],
       };
     });
   },

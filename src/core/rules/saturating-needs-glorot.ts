@@ -1,8 +1,9 @@
 import { activationAlpha } from '../activations';
 import { describeInitializer, recommend } from '../recommend';
 import { derivativeSecondMoment, secondMoment } from '../moments';
-import { activationLabel, layerCases, initializerSpan } from './layer-cases';
-import { factor, fmt, pct } from './format';
+import { activationLabel, activationRelated, layerCases, initializerSpan } from './layer-cases';
+import { swapInitializerFix } from './fixes';
+import { factor, fmt, pct } from '../format';
 import { layerLabel } from './graph';
 import { normalCdf } from '../activations';
 import type { Rule, RuleFinding } from './types';
@@ -61,9 +62,10 @@ export const saturatingNeedsGlorot: Rule = {
     id: 'saturating-needs-glorot',
     defaultSeverity: 'warning',
     title: 'Saturating activation after He-scaled weights',
+    summary: 'He scaling before tanh/softsign where Glorot is closer to the critical gain',
     description:
       'He/Kaiming-scaled weights (Var = 2/fan_in) feed tanh, hard tanh or softsign (or sigmoid, where it matters): the layer map is chaotic, so gradients grow with depth and nearby inputs decorrelate.',
-    fixable: true,
+    fix: { availability: 'always', safety: 'unsafe' },
     docs: `He initialization doubles the weight variance to make up for the half of the signal a ReLU discards.
 A zero-centred saturating activation discards nothing near zero (tanh′(0) = 1), so with He weights (c = fan_in·Var(W) = 2)
 a deep stack settles where the per-layer backward gain χ = c·E[f′(h)²] is above 1: the network is in the *chaotic*
@@ -107,6 +109,7 @@ tf.layers.dense({units: 128, activation: 'tanh', kernelInitializer: 'glorotUnifo
       const x = SATURATION_X[id];
       const saturated = x !== undefined ? 2 * (1 - normalCdf(x / Math.sqrt(now.q))) : 0;
       const over20 = now.chi ** 20;
+      const span = initializerSpan(c.ref, c.layer);
       out.push({
         severity: c.ref.explicit ? 'warning' : 'info',
         message:
@@ -115,16 +118,10 @@ tf.layers.dense({units: 128, activation: 'tanh', kernelInitializer: 'glorotUnifo
           `pre-activations settle at std ${fmt(Math.sqrt(now.q))}` +
           (saturated > 0.01 ? `, ${pct(saturated)} of units saturated` : '') +
           `. Use ${rec.id} (backward gain ${fmt(then.chi, 3)}).`,
-        span: initializerSpan(c.ref, c.layer),
+        span,
         layer: c.layer.index,
-        related: [],
-        fixes: [
-          {
-            title: `Use ${rec.id} for the kernel of ${layerLabel(c.layer, ctx.model)}`,
-            intent: { kind: 'setInitializer', layer: c.layer.index, slot: 'kernel', to: rec.id, args: rec.args },
-            safe: false,
-          },
-        ],
+        related: activationRelated(c, ctx.model, span),
+        fixes: [swapInitializerFix(c.layer.index, 'kernel', rec, layerLabel(c.layer, ctx.model))],
       });
     }
     return out;

@@ -1,16 +1,18 @@
 import { describeInitializer, recommend } from '../recommend';
-import { activationLabel, layerCases, shortfallNote, initializerSpan } from './layer-cases';
-import { fmt } from './format';
+import { activationLabel, activationRelated, layerCases, shortfallNote, initializerSpan } from './layer-cases';
+import { swapInitializerFix } from './fixes';
+import { fmt } from '../format';
 import { layerLabel } from './graph';
-import type { Rule } from './types';
+import type { Rule, RuleFinding } from './types';
 
 export const seluNeedsLecun: Rule = {
   meta: {
     id: 'selu-needs-lecun',
     defaultSeverity: 'warning',
     title: 'SELU without LeCun initialization',
+    summary: 'SELU without LeCun scaling',
     description: 'A SELU layer whose weights are not LeCun-scaled (Var = 1/fan_in): the self-normalizing fixed point is lost.',
-    fixable: true,
+    fix: { availability: 'always', safety: 'unsafe' },
     docs: `SELU's self-normalizing property (Klambauer et al. 2017, arXiv:1706.02515) holds only when
 fan_in·Var(W) = 1: then mean 0 and variance 1 are a stable fixed point of the layer map, and deep SELU networks
 train without normalization layers. With Glorot weights on a wide-to-narrow layer, or He weights (c = 2), or the
@@ -33,22 +35,17 @@ tf.layers.dense({units: 64, activation: 'selu', kernelInitializer: 'leCunUniform
   check(ctx) {
     return layerCases(ctx)
       .filter((c) => c.reached?.family === 'selu' && c.family !== 'lecun')
-      .map((c) => {
+      .map((c): RuleFinding => {
         const rec = recommend(c.ref.framework, 'lecun', c.ref);
         const cText = c.c.estimate !== undefined ? `: fan_in·Var(W) = ${fmt(c.c.estimate)} instead of 1${shortfallNote(c.realized)}` : '';
+        const span = initializerSpan(c.ref, c.layer);
         return {
-          severity: c.ref.explicit ? ('warning' as const) : ('info' as const),
+          severity: c.ref.explicit ? 'warning' : 'info',
           message: `${describeInitializer(c.ref)} before ${activationLabel(c.reached!)}${cText}; SELU self-normalizes only with LeCun scaling. Use ${rec.id}.`,
-          span: initializerSpan(c.ref, c.layer),
+          span,
           layer: c.layer.index,
-          related: [],
-          fixes: [
-            {
-              title: `Use ${rec.id} for the kernel of ${layerLabel(c.layer, ctx.model)}`,
-              intent: { kind: 'setInitializer' as const, layer: c.layer.index, slot: 'kernel' as const, to: rec.id, args: rec.args },
-              safe: false,
-            },
-          ],
+          related: activationRelated(c, ctx.model, span),
+          fixes: [swapInitializerFix(c.layer.index, 'kernel', rec, layerLabel(c.layer, ctx.model))],
         };
       });
   },

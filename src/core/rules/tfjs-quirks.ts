@@ -1,28 +1,21 @@
 /** Rules for TensorFlow.js behaviour users never see: the uncorrected truncated normal and `||` defaults. */
 import { initializerSpec, type WeightSlot } from '../initializers';
+import { slotRef } from '../findings';
 import type { InitializerRef, LayerNode } from '../model';
 import { TRUNC_NORMAL_2SIGMA_VARIANCE } from '../moments';
-import { fmt } from './format';
+import { fmt } from '../format';
 import { layerLabel } from './graph';
-import { reluNeedsHe } from './relu-needs-he';
-import { saturatingNeedsGlorot } from './saturating-needs-glorot';
-import { seluNeedsLecun } from './selu-needs-lecun';
+import { falsyArgFix, setInitializerFix } from './fixes';
 import { initializerSpan, layerCases } from './layer-cases';
 import type { Rule, RuleFinding } from './types';
 
-const SLOTS: { slot: WeightSlot; get: (l: LayerNode) => InitializerRef | undefined }[] = [
-  { slot: 'kernel', get: (l) => l.kernel },
-  { slot: 'pointwise', get: (l) => l.pointwise },
-  { slot: 'recurrent', get: (l) => l.recurrent },
-  { slot: 'bias', get: (l) => l.bias },
-  { slot: 'gamma', get: (l) => l.gamma },
-  { slot: 'beta', get: (l) => l.beta },
-];
+/** The weight slots an initializer can be written for (embeddings are held as the kernel). */
+const SLOTS: readonly WeightSlot[] = ['kernel', 'pointwise', 'recurrent', 'bias', 'gamma', 'beta'];
 
 function* explicitTfjsRefs(layers: LayerNode[]): Generator<{ layer: LayerNode; slot: WeightSlot; ref: InitializerRef }> {
   for (const layer of layers)
-    for (const { slot, get } of SLOTS) {
-      const ref = get(layer);
+    for (const slot of SLOTS) {
+      const ref = slotRef(layer, slot);
       if (ref && ref.framework === 'tfjs' && ref.explicit && ref.id !== undefined) yield { layer, slot, ref };
     }
 }
@@ -34,9 +27,12 @@ export const truncatedNormalShortfall: Rule = {
     id: 'truncated-normal-shortfall',
     defaultSeverity: 'warning',
     title: 'tfjs normal variance scaling realizes 0.774× the variance',
+    summary: 'tfjs `heNormal`/`leCunNormal`/`varianceScaling` normal: 0.774× the variance',
     description:
       "An explicit tfjs heNormal, leCunNormal or varianceScaling with distribution 'normal': tfjs samples a truncated normal without the 0.8796 correction, so the weights have 0.774× the intended variance.",
-    fixable: true,
+    fix: { availability: 'always', safety: 'unsafe' },
+    // One fix per initializer, not two that disagree: the activation rules replace the whole initializer.
+    supersededBy: ['relu-needs-he', 'selu-needs-lecun', 'saturating-needs-glorot'],
     docs: `tfjs's VarianceScaling 'normal' branch samples \`truncatedNormal(0, √(scale/fan))\`, cut at ±2σ and redrawn, but
 does not divide the std by 0.87962566 as Keras does (tfjs-layers initializers.ts:345-352; open bug
 tensorflow/tfjs#8594). A normal truncated at ±2σ has variance T = 0.7737 of the untruncated one, so \`heNormal\`
@@ -45,8 +41,6 @@ realizes 1.547/fan_in instead of 2/fan_in and \`leCunNormal\` 0.774/fan_in inste
 
 **Fix:** the uniform variant (\`heUniform\`, \`leCunUniform\`, or \`distribution: 'uniform'\`), which tfjs samples
 exactly (U(±√(3·scale/fan))). Alternatively multiply \`scale\` by 1/T = 1.2924.
-
-Not reported where \`relu-needs-he\` or \`selu-needs-lecun\` already asks to replace the same initializer.
 
 \`\`\`ts
 // before
@@ -57,16 +51,16 @@ tf.layers.dense({units: 256, activation: 'relu', kernelInitializer: 'heUniform'}
 `,
   },
   check(ctx) {
-    // Layers whose kernel an activation rule replaces anyway: one fix, not two that disagree.
-    const replaced = new Set(
-      [reluNeedsHe, seluNeedsLecun, saturatingNeedsGlorot].flatMap((r) => r.check(ctx)).map((f) => f.layer),
-    );
     // He scaling meant for a saturating activation: the shortfall is not the problem there, the scaling is, and
     // "use heUniform" would widen the pre-activations further.
-    for (const c of layerCases(ctx)) if (c.family === 'he' && c.reached?.family === 'saturating') replaced.add(c.layer.index);
+    const heBeforeSaturating = new Set(
+      layerCases(ctx)
+        .filter((c) => c.family === 'he' && c.reached?.family === 'saturating')
+        .map((c) => c.layer.index),
+    );
     const out: RuleFinding[] = [];
     for (const { layer, slot, ref } of explicitTfjsRefs(ctx.model.layers)) {
-      if (slot === 'kernel' && replaced.has(layer.index)) continue;
+      if (slot === 'kernel' && heBeforeSaturating.has(layer.index)) continue;
       const spec = initializerSpec('tfjs', ref.id!);
       if (!spec || spec.kind !== 'varianceScaling') continue;
       const distribution = ref.args.distribution ?? spec.defaults.distribution;
@@ -80,17 +74,13 @@ tf.layers.dense({units: 256, activation: 'relu', kernelInitializer: 'heUniform'}
         layer: layer.index,
         related: [],
         fixes: [
-          {
-            title: twin ? `Use ${twin} (exact variance)` : "Use distribution: 'uniform' (exact variance)",
-            intent: {
-              kind: 'setInitializer',
-              layer: layer.index,
-              slot,
-              to: twin ?? 'varianceScaling',
-              args: twin ? undefined : { ...ref.args, distribution: 'uniform' },
-            },
-            safe: false,
-          },
+          setInitializerFix(
+            twin ? `Use ${twin} (exact variance)` : "Use distribution: 'uniform' (exact variance)",
+            layer.index,
+            slot,
+            twin ?? 'varianceScaling',
+            twin ? undefined : { ...ref.args, distribution: 'uniform' },
+          ),
         ],
       });
     }
@@ -106,9 +96,10 @@ export const tfjsFalsyArg: Rule = {
     id: 'tfjs-falsy-arg',
     defaultSeverity: 'error',
     title: 'tfjs silently replaces an argument of 0 by its default',
+    summary: 'a tfjs initializer argument of 0 that tfjs replaces by its default',
     description:
       'A tfjs randomUniform/randomNormal/truncatedNormal argument written as 0 that tfjs replaces by its default (`args.minval || -0.05`): minval: 0 becomes -0.05, stddev: 0 becomes 0.05; seed: 0 means unseeded for normal sampling.',
-    fixable: true,
+    fix: { availability: 'sometimes', safety: 'safe' },
     docs: `tfjs reads these arguments with \`||\` (tfjs-layers initializers.ts:125-126, 160-161, 202-203), so a 0 is
 treated as missing: \`randomUniform({minval: 0, maxval: 1})\` samples **U(−0.05, 1)**, \`maxval: 0\` becomes 0.05, and
 \`stddev: 0\` becomes 0.05. For normal and truncated-normal sampling \`seed: 0\` is also treated as "no seed"
@@ -152,13 +143,7 @@ kernelInitializer: tf.initializers.randomUniform({minval: Number.MIN_VALUE, maxv
           span: falsy.span,
           layer: layer.index,
           related: [],
-          fixes: [
-            {
-              title: `Make ${name} really 0 (${fixText})`,
-              intent: { kind: 'fixFalsyArg', layer: layer.index, slot, arg: name },
-              safe: true,
-            },
-          ],
+          fixes: [falsyArgFix(`Make ${name} really 0 (${fixText})`, layer.index, slot, name)],
         });
       }
     }

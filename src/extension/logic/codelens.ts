@@ -1,14 +1,15 @@
 /**
  * The CodeLens above each model: its layer count and the predicted scale of the signal entering its read-out
- * ("10 layers · signal ×0.00076 after 8 weighted layers"), with bounds when sizes are unknown, and the Preview
- * lens's arguments. Numbers are formatted as the CLI's model summaries are (`formatRatio`).
+ * ("10 layers · signal ×7.6e-4 after 8 weighted layers"), with bounds when sizes are unknown, and the Preview
+ * lens's arguments. Numbers are formatted as everywhere else (`core/format`).
  *
  * Pure: no vscode import.
  */
 import { WEIGHTED_KINDS, type Span } from '../../core/model';
 import type { FileReport, Moment, ModelReport } from '../../core/report';
 import type { SignalThresholds } from '../../core/rules/types';
-import { formatRatio, layerCount } from '../../cli/results';
+import { layerCount } from '../../cli/results';
+import { factor } from '../../core/format';
 import { findingCounts } from './diagnostics';
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -26,11 +27,11 @@ const TINY = 1e-12;
 
 function ratioText(m: Moment): string | undefined {
   const exact = m.estimate !== undefined && m.lo === m.hi;
-  if (exact) return `×${formatRatio(m.estimate!)}`;
+  if (exact) return factor(m.estimate!);
   const hasLo = m.lo > TINY;
   const hasHi = Number.isFinite(m.hi) && m.hi < HUGE;
-  const range = hasLo && hasHi ? `×${formatRatio(m.lo)}–×${formatRatio(m.hi)}` : hasLo ? `≥ ×${formatRatio(m.lo)}` : hasHi ? `≤ ×${formatRatio(m.hi)}` : undefined;
-  if (m.estimate !== undefined) return range ? `×${formatRatio(m.estimate)} (${range} for the unknown sizes)` : `×${formatRatio(m.estimate)}`;
+  const range = hasLo && hasHi ? `${factor(m.lo)}–${factor(m.hi)}` : hasLo ? `≥ ${factor(m.lo)}` : hasHi ? `≤ ${factor(m.hi)}` : undefined;
+  if (m.estimate !== undefined) return range ? `${factor(m.estimate)} (${range} for the unknown sizes)` : factor(m.estimate);
   return range ? `${range} (sizes unknown)` : undefined;
 }
 
@@ -42,7 +43,7 @@ export function signalVerdict(m: Moment | undefined, thresholds?: SignalThreshol
   return undefined;
 }
 
-/** `10 layers · signal ×0.00076 after 8 weighted layers (vanishing)` */
+/** `10 layers · signal ×7.6e-4 after 8 weighted layers (vanishing)` */
 export function modelLensTitle(model: ModelReport, thresholds?: SignalThresholds): string {
   const head = plural(layerCount(model.model.layers), 'layer');
   const p = model.prediction;

@@ -1,23 +1,19 @@
 /**
- * Findings → what a diagnostic shows: severity, message, the rule id with its documentation link, related
- * locations (the activation a layer feeds, the layers that make a signal vanish), tags; and the file's analysis
- * problems (syntax errors, caps hit) folded into one information diagnostic. Offsets stay offsets: the vscode
- * adapter turns them into positions with `document.positionAt`.
+ * Findings → what a diagnostic shows: severity, message, the rule id with its documentation link, the related
+ * locations as the rule stated them (passed through, so the editor shows what JSON, SARIF and the text format
+ * show), tags; and the file's analysis problems (syntax errors, caps hit) folded into one information
+ * diagnostic. Offsets stay offsets: the vscode adapter turns them into positions with `document.positionAt`.
  *
  * Pure: no vscode import.
  */
-import type { Finding, Severity } from '../../core/findings';
-import { WEIGHTED_KINDS, type Span } from '../../core/model';
+import type { Finding, RelatedLocation, Severity } from '../../core/findings';
+import type { Span } from '../../core/model';
 import type { FileReport, ModelReport } from '../../core/report';
-import { factor } from '../../core/rules/format';
-import { layerLabel } from '../../core/rules/graph';
 
 export type DiagnosticTagName = 'unnecessary' | 'deprecated';
 
-export interface RelatedData {
-  span: Span;
-  message: string;
-}
+/** A related location, as the rule that made the finding states it (the same in JSON and SARIF). */
+export type RelatedData = RelatedLocation;
 
 export interface DiagnosticData {
   span: Span;
@@ -43,12 +39,6 @@ export const ANALYSIS_CODE = 'analysis';
  * that tfjs replaces by its default (tfjs-falsy-arg), is a bug to fix, not dead code to fade out.
  */
 export const RULE_TAGS: Readonly<Record<string, DiagnosticTagName[]>> = {};
-
-/** Rules whose message is about the activation a layer feeds: its activation is a related location. */
-const ACTIVATION_RULES = new Set(['relu-needs-he', 'saturating-needs-glorot', 'selu-needs-lecun', 'fixed-scale']);
-const SIGNAL_RULES = new Set(['vanishing-signal', 'exploding-signal']);
-/** Layers named as the cause of a vanishing or exploding signal (the engine's message names three too). */
-const MAX_SIGNAL_CULPRITS = 3;
 
 /**
  * `https://github.com/o/r` + `/blob/main/docs/rules/<id>.md`, from the manifest's `repository` (a string or
@@ -103,48 +93,6 @@ export function spanOfModel(m: ModelReport): Span {
   return { start, end };
 }
 
-/** The engine's related locations, plus the activation a layer feeds or the layers a signal goes through. */
-export function relatedOf(report: FileReport, finding: Finding): RelatedData[] {
-  const related: RelatedData[] = [...finding.related];
-  const has = (span: Span) => related.some((r) => r.span.start === span.start && r.span.end === span.end);
-  const mr = modelOf(report, finding);
-  if (!mr) return related;
-
-  if (finding.layer !== undefined && ACTIVATION_RULES.has(finding.ruleId)) {
-    const layer = mr.model.layers[finding.layer];
-    const act = layer?.activation;
-    if (act?.span && act.id && act.id !== 'linear' && !inside(act.span, finding.span) && !has(act.span)) {
-      related.push({ span: act.span, message: `the ${act.id} activation of ${layerLabel(layer)}` });
-    }
-  }
-
-  if (SIGNAL_RULES.has(finding.ruleId)) {
-    // The layers that shrink (grow) the signal most, as the message names them; more would flood the Problems
-    // panel, which shows related locations expanded.
-    const readout = mr.prediction.readout ?? mr.model.layers.length;
-    const vanishing = finding.ruleId === 'vanishing-signal';
-    const culprits = mr.prediction.layers
-      .filter((p) => {
-        const layer = mr.model.layers[p.index];
-        if (!layer || p.index >= readout || !WEIGHTED_KINDS.has(layer.kind) || p.forwardGain === undefined) return false;
-        return vanishing ? p.forwardGain < 0.95 : p.forwardGain > 1.05;
-      })
-      .sort((a, b) => {
-        const ga = Number(a.forwardGain!.toPrecision(3));
-        const gb = Number(b.forwardGain!.toPrecision(3));
-        return (vanishing ? ga - gb : gb - ga) || a.index - b.index;
-      })
-      .slice(0, MAX_SIGNAL_CULPRITS)
-      .sort((a, b) => a.index - b.index);
-    for (const p of culprits) {
-      const layer = mr.model.layers[p.index];
-      if (has(layer.span)) continue;
-      related.push({ span: layer.span, message: `${layerLabel(layer)}: signal ${factor(p.forwardGain)} through this layer` });
-    }
-  }
-  return related;
-}
-
 /** One diagnostic per finding, in the engine's order. */
 export function diagnosticsOf(report: FileReport, repository: unknown): DiagnosticData[] {
   const out: DiagnosticData[] = report.findings.map((f, i) => ({
@@ -153,7 +101,7 @@ export function diagnosticsOf(report: FileReport, repository: unknown): Diagnost
     message: f.message,
     ruleId: f.ruleId,
     href: docsUrl(repository, f.ruleId),
-    related: relatedOf(report, f),
+    related: f.related,
     tags: RULE_TAGS[f.ruleId] ?? [],
     finding: i,
   }));

@@ -13,7 +13,7 @@ import { WEIGHTED_KINDS } from '../../core/model';
 import { computeFans, realize, type Realized } from '../../core/realize';
 import { describeInitializer } from '../../core/recommend';
 import type { FileReport, LayerPrediction, Moment, ModelReport } from '../../core/report';
-import { factor, fmt } from '../../core/rules/format';
+import { factor, fmt } from '../../core/format';
 import type { SignalThresholds } from '../../core/rules/types';
 import { activationAfter } from '../../core/rules/graph';
 import { modelLensTitle } from './codelens';

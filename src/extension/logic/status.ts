@@ -5,6 +5,7 @@
  * Pure: no vscode import.
  */
 import type { FileReport } from '../../core/report';
+import { formatDuration } from '../../core/format';
 
 export type StatusSeverity = 'information' | 'warning' | 'error';
 
@@ -28,12 +29,6 @@ export interface StatusView {
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-
-export function formatDuration(ms: number): string {
-  if (ms < 1) return '<1 ms';
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  return `${(ms / 1000).toFixed(1)} s`;
-}
 
 export function statusView(input: StatusInput): StatusView {
   const busy = !!input.busy;
