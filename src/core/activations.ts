@@ -1,10 +1,11 @@
 /**
  * Activation functions as data: canonical id, the function and its derivative (for the moment integrals in
  * core/moments.ts), where it has kinks (quadrature breakpoints), its family (what the rules reason about),
- * and each framework's spellings, resolved in one place (resolveActivation).
+ * and each framework's spellings (in its registry, src/core/frameworks/) resolved in one place (resolveActivation).
  *
  * Definitions follow ../shared/reference/init-semantics.md §1.5 (tfjs), §2.4 (Keras), §3.4 (PyTorch).
  */
+import { FRAMEWORKS } from './frameworks';
 import type { Framework } from './model';
 
 export type ActivationFamily =
@@ -249,90 +250,17 @@ export const ACTIVATIONS: Readonly<Record<string, ActivationSpec>> = Object.from
   ].map((s) => [s.id, s]),
 );
 
-/** Framework spellings → canonical id (and the framework's default parameter where the spelling implies one). */
-const NAMES: Record<Framework, Record<string, { id: string; alpha?: number }>> = {
-  // tfjs activations.ts:320-338 (case-sensitive, camelCase), plus advanced activation layers (§1.5).
-  tfjs: {
-    linear: { id: 'linear' },
-    relu: { id: 'relu' },
-    relu6: { id: 'relu6' },
-    elu: { id: 'elu', alpha: 1 },
-    selu: { id: 'selu' },
-    sigmoid: { id: 'sigmoid' },
-    hardSigmoid: { id: 'hardSigmoid' },
-    tanh: { id: 'tanh' },
-    softplus: { id: 'softplus' },
-    softsign: { id: 'softsign' },
-    softmax: { id: 'softmax' },
-    logSoftmax: { id: 'logSoftmax' },
-    swish: { id: 'silu' },
-    mish: { id: 'mish' },
-    gelu: { id: 'gelu' },
-    gelu_new: { id: 'geluTanh' },
-  },
-  // Keras 3 keras/src/activations/__init__.py:36-72 and tf.keras 2.15 keras/activations.py (§2.4).
-  keras: {
-    linear: { id: 'linear' },
-    relu: { id: 'relu' },
-    relu6: { id: 'relu6' },
-    leaky_relu: { id: 'leakyRelu', alpha: 0.2 },
-    elu: { id: 'elu', alpha: 1 },
-    celu: { id: 'celu', alpha: 1 },
-    selu: { id: 'selu' },
-    gelu: { id: 'gelu' },
-    silu: { id: 'silu' },
-    swish: { id: 'silu' },
-    mish: { id: 'mish' },
-    tanh: { id: 'tanh' },
-    sigmoid: { id: 'sigmoid' },
-    // Keras 3 x/6+0.5; tf.keras 2 used 0.2x+0.5 (reference §2.4). Keras 3 is the current default.
-    hard_sigmoid: { id: 'hardSigmoidSixth' },
-    hard_silu: { id: 'hardSwish' },
-    hard_swish: { id: 'hardSwish' },
-    hard_tanh: { id: 'hardTanh' },
-    softplus: { id: 'softplus' },
-    softsign: { id: 'softsign' },
-    softmax: { id: 'softmax' },
-    log_softmax: { id: 'logSoftmax' },
-  },
-  // torch.nn modules and torch.nn.functional names (reference §3.4), lower-cased module names included.
-  pytorch: {
-    identity: { id: 'linear' },
-    linear: { id: 'linear' },
-    relu: { id: 'relu' },
-    relu6: { id: 'relu6' },
-    leaky_relu: { id: 'leakyRelu', alpha: 0.01 },
-    leakyrelu: { id: 'leakyRelu', alpha: 0.01 },
-    prelu: { id: 'prelu', alpha: 0.25 },
-    elu: { id: 'elu', alpha: 1 },
-    celu: { id: 'celu', alpha: 1 },
-    selu: { id: 'selu' },
-    gelu: { id: 'gelu' },
-    silu: { id: 'silu' },
-    mish: { id: 'mish' },
-    hardswish: { id: 'hardSwish' },
-    tanh: { id: 'tanh' },
-    sigmoid: { id: 'sigmoid' },
-    hardsigmoid: { id: 'hardSigmoidSixth' },
-    hardtanh: { id: 'hardTanh' },
-    softplus: { id: 'softplus' },
-    softsign: { id: 'softsign' },
-    softmax: { id: 'softmax' },
-    log_softmax: { id: 'logSoftmax' },
-    logsoftmax: { id: 'logSoftmax' },
-  },
-};
-
-/** Resolve a framework spelling of an activation; undefined when the name is not known to that framework. */
+/**
+ * Resolve a framework spelling of an activation (its registry's `activationNames`, src/core/frameworks/<fw>/);
+ * undefined when the name is not known to that framework.
+ */
 export function resolveActivation(framework: Framework, name: string): { id: string; alpha?: number } | undefined {
-  const table = NAMES[framework];
+  const sem = FRAMEWORKS[framework];
+  const table = sem.activationNames;
   const hit = Object.prototype.hasOwnProperty.call(table, name) ? table[name] : undefined;
-  if (hit) return hit;
-  if (framework === 'pytorch') {
-    const lower = name.toLowerCase();
-    return Object.prototype.hasOwnProperty.call(table, lower) ? table[lower] : undefined;
-  }
-  return undefined;
+  if (hit || !sem.activationNamesIgnoreCase) return hit;
+  const lower = name.toLowerCase();
+  return Object.prototype.hasOwnProperty.call(table, lower) ? table[lower] : undefined;
 }
 
 export function activationSpec(id: string): ActivationSpec | undefined {

@@ -1,0 +1,33 @@
+/** Products of sizes that may be unknown (undefined), for the weight layouts and fan rules of every framework. */
+import type { Dims } from './types';
+
+export function prod(xs: Dims): number | undefined {
+  let p = 1;
+  for (const x of xs) {
+    if (x === undefined || !Number.isFinite(x)) return undefined;
+    p *= x;
+  }
+  return p;
+}
+
+export function mul(...xs: (number | undefined)[]): number | undefined {
+  return prod(xs);
+}
+
+export function exactDiv(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined || b === undefined || b === 0) return undefined;
+  const r = a / b;
+  return Number.isInteger(r) ? r : undefined;
+}
+
+/** Gates per recurrent cell: SimpleRNN 1, LSTM 4, GRU 3 (tfjs recurrent.ts:1030-1037, 1385-1391, 1703-1709). */
+export function gatesOf(kind: string): number | undefined {
+  return kind === 'simpleRNN' ? 1 : kind === 'lstm' ? 4 : kind === 'gru' ? 3 : undefined;
+}
+
+export const noSlot = (op: string, slot: string) => `${op} has no '${slot}' weight`;
+export const needKernel = (op: string) => `kernel size of ${op} unknown`;
+export const NORM_NOTE = 'normalization parameter: fixed-scale, fan irrelevant';
+export const TRANSPOSE_STRIDE_NOTE = 'trueFanIn = C_in·∏k assumes stride 1; with stride s an output sees about C_in·∏k/s^d inputs';
+export const EMBEDDING_NOTE =
+  'embedding: a lookup table, each output is one table entry; the fan rule only matters if a fan-based initializer is used';
