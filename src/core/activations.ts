@@ -76,6 +76,15 @@ const ERFC_COF = [
 const sigmoid = (x: number) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
 const softplus = (x: number) => (x > 30 ? x : x < -30 ? Math.exp(x) : Math.log1p(Math.exp(x)));
 
+/** x for x > 0, a·x otherwise: leaky ReLU, and PReLU at initialization. */
+const LEAKY_RELU = {
+  family: 'relu',
+  f: (x: number, a: number) => (x > 0 ? x : a * x),
+  df: (x: number, a: number) => (x > 0 ? 1 : a),
+  kinks: () => [0],
+  positivelyHomogeneous: true,
+} as const;
+
 function spec(s: Omit<ActivationSpec, 'kinks' | 'positivelyHomogeneous'> & Partial<ActivationSpec>): ActivationSpec {
   return { kinks: () => [], positivelyHomogeneous: false, ...s };
 }
@@ -100,27 +109,9 @@ export const ACTIVATIONS: Readonly<Record<string, ActivationSpec>> = Object.from
       df: (x) => (x > 0 && x < 6 ? 1 : 0),
       kinks: () => [0, 6],
     }),
-    spec({
-      id: 'leakyRelu',
-      family: 'relu',
-      label: 'leaky relu',
-      f: (x, a) => (x > 0 ? x : a * x),
-      df: (x, a) => (x > 0 ? 1 : a),
-      kinks: () => [0],
-      positivelyHomogeneous: true,
-      defaultAlpha: 0.3,
-    }),
-    spec({
-      // PReLU at initialization: its slope is the alpha initializer's value (tfjs/Keras 0, PyTorch 0.25).
-      id: 'prelu',
-      family: 'relu',
-      label: 'prelu',
-      f: (x, a) => (x > 0 ? x : a * x),
-      df: (x, a) => (x > 0 ? 1 : a),
-      kinks: () => [0],
-      positivelyHomogeneous: true,
-      defaultAlpha: 0,
-    }),
+    spec({ id: 'leakyRelu', label: 'leaky relu', ...LEAKY_RELU, defaultAlpha: 0.3 }),
+    // PReLU at initialization: its slope is the alpha initializer's value (tfjs/Keras 0, PyTorch 0.25).
+    spec({ id: 'prelu', label: 'prelu', ...LEAKY_RELU, defaultAlpha: 0 }),
     spec({
       id: 'elu',
       family: 'relu',

@@ -4,7 +4,7 @@
  * Where the two differ (Keras conv groups, Keras GRU's two bias rows) the framework says so in `options`.
  */
 import type { LayerNode } from '../model';
-import { EMBEDDING_NOTE, NORM_NOTE, TRANSPOSE_STRIDE_NOTE, exactDiv, gatesOf, mul, needKernel, noSlot, prod } from './dims';
+import { EMBEDDING_NOTE, TRANSPOSE_STRIDE_NOTE, exactDiv, gatesOf, mul, needKernel, noSlot, normLayout, sizesOf } from './dims';
 import type { WeightLayout, WeightSlot } from './types';
 
 export interface ChannelsLastOptions {
@@ -19,15 +19,10 @@ const DEPTHWISE_NOTE = (what: string) =>
 
 export function channelsLastLayout(options: ChannelsLastOptions) {
   return (layer: LayerNode, slot: WeightSlot): WeightLayout | string => {
-    const I = layer.inFeatures;
-    const O = layer.outFeatures;
-    const ks = layer.kernelSize;
-    const K = ks ? prod(ks) : undefined;
+    const norm = normLayout(layer, slot);
+    if (norm) return norm;
+    const { I, O, ks, K } = sizesOf(layer);
     const none = noSlot(layer.op, slot);
-    if (slot === 'gamma' || slot === 'beta') {
-      if (layer.kind !== 'batchNorm' && layer.kind !== 'layerNorm') return none;
-      return { shape: [I ?? O], note: NORM_NOTE };
-    }
     if (slot === 'bias' && layer.kind !== 'embedding') return biasLayout(layer, options) ?? none;
     switch (layer.kind) {
       case 'dense':

@@ -1,5 +1,9 @@
-/** Products of sizes that may be unknown (undefined), for the weight layouts and fan rules of every framework. */
-import type { Dims } from './types';
+/**
+ * What the weight layouts and fan rules of every framework share: products of sizes that may be unknown
+ * (undefined), a layer's sizes, the normalization parameters' layout, and the notes.
+ */
+import type { LayerNode } from '../model';
+import type { Dims, WeightLayout, WeightSlot } from './types';
 
 export function prod(xs: Dims): number | undefined {
   let p = 1;
@@ -23,6 +27,19 @@ export function exactDiv(a: number | undefined, b: number | undefined): number |
 /** Gates per recurrent cell: SimpleRNN 1, LSTM 4, GRU 3 (tfjs recurrent.ts:1030-1037, 1385-1391, 1703-1709). */
 export function gatesOf(kind: string): number | undefined {
   return kind === 'simpleRNN' ? 1 : kind === 'lstm' ? 4 : kind === 'gru' ? 3 : undefined;
+}
+
+/** Input features I, output features O, the kernel size and its product K. */
+export function sizesOf(layer: LayerNode): { I?: number; O?: number; ks?: number[]; K?: number } {
+  const ks = layer.kernelSize;
+  return { I: layer.inFeatures, O: layer.outFeatures, ks, K: ks ? prod(ks) : undefined };
+}
+
+/** Gamma / beta of a normalization layer (one per feature, in every framework); undefined for other slots. */
+export function normLayout(layer: LayerNode, slot: WeightSlot): WeightLayout | string | undefined {
+  if (slot !== 'gamma' && slot !== 'beta') return undefined;
+  if (layer.kind !== 'batchNorm' && layer.kind !== 'layerNorm') return noSlot(layer.op, slot);
+  return { shape: [layer.inFeatures ?? layer.outFeatures], note: NORM_NOTE };
 }
 
 export const noSlot = (op: string, slot: string) => `${op} has no '${slot}' weight`;

@@ -6,6 +6,13 @@
 import type { Framework, InitializerArgs, LayerKind } from '../model';
 import type { InitializerSpec, SlotTable, SpecRow } from './types';
 
+/** Snake-case activation spellings that Keras and PyTorch share, with their default parameters (§2.4, §3.4). */
+export const SNAKE_CASE_ACTIVATIONS: Record<string, [string] | [string, number]> = {
+  elu: ['elu', 1],
+  celu: ['celu', 1],
+  log_softmax: ['logSoftmax'],
+};
+
 export function vs(scale: number, mode: InitializerArgs['mode'], distribution: InitializerArgs['distribution']): InitializerArgs {
   return { scale, mode, distribution };
 }

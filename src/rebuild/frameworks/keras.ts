@@ -5,22 +5,8 @@
  * tfjs layout (both channels last, conv kernel k + (in, out), transpose k + (filters, in)).
  */
 import { FRAMEWORK_FACTS, type InitializerKind } from '../../core/initializers';
-import {
-  SampleError,
-  arg,
-  constant,
-  normal,
-  orthogonalMatrix,
-  prod,
-  samplerOf,
-  truncated2,
-  uniform,
-  type Fans,
-  type Sampled,
-  type Sampler,
-  type TF,
-  type WeightContext,
-} from '../sample';
+import { SampleError, arg, constant, normal, orthogonalMatrix, prod, samplerOf, truncated2, uniform } from '../sample';
+import type { Fans, Sampled, Sampler, TF, WeightContext } from '../sample';
 import type { RebuildFramework } from './types';
 
 /** Keras divides the truncated-normal stddev by this literal (Keras 3 random_initializers.py:305, reference §2.2). */

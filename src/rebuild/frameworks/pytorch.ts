@@ -5,25 +5,8 @@
  * of realize() against these samples are a real check.
  */
 import type { InitializerKind } from '../../core/initializers';
-import {
-  SampleError,
-  arg,
-  constant,
-  normal,
-  orthogonalMatrix,
-  prod,
-  samplerOf,
-  transposeArray,
-  truncNormalAbsolute,
-  uniform,
-  uniformOrNormal,
-  type Fans,
-  type Sampled,
-  type Sampler,
-  type TF,
-  type Tensor,
-  type WeightContext,
-} from '../sample';
+import { SampleError, arg, constant, normal, orthogonalMatrix, prod, samplerOf, transposeArray, truncNormalAbsolute, uniform, uniformOrNormal } from '../sample';
+import type { Fans, Sampled, Sampler, TF, Tensor, WeightContext } from '../sample';
 import type { RebuildFramework } from './types';
 
 /**

@@ -2,7 +2,7 @@
 import type { Dims, FrameworkSemantics, ShapeFans } from '../types';
 import { channelsLastLayout } from '../channels-last';
 import { prod, mul } from '../dims';
-import { activationNames, initializerTable, layerDefaults } from '../tables';
+import { SNAKE_CASE_ACTIVATIONS, activationNames, initializerTable, layerDefaults } from '../tables';
 import { KERAS_INITIALIZERS } from './initializers';
 
 /**
@@ -20,15 +20,7 @@ export function kerasFansOfShape(shape: Dims): ShapeFans {
 export const KERAS: FrameworkSemantics = {
   id: 'keras',
   // rnn/lstm.py unit_forget_bias=True; eps 1e-3; LeakyReLU layer 0.3; PReLU zeros.
-  facts: {
-    label: 'Keras',
-    lstmUnitForgetBiasDefault: true,
-    recurrentActivation: 'sigmoid',
-    normEpsilon: 1e-3,
-    leakyReluLayerAlpha: 0.3,
-    preluAlphaInit: 0,
-    returnSequencesDefault: false,
-  },
+  facts: { label: 'Keras', lstmUnitForgetBiasDefault: true, recurrentActivation: 'sigmoid', normEpsilon: 1e-3, leakyReluLayerAlpha: 0.3, preluAlphaInit: 0, returnSequencesDefault: false },
   initializers: initializerTable('keras', KERAS_INITIALIZERS, (r) => r.id),
   // Keras 3 layers/core/dense.py:84-90, base_conv.py:90-103, rnn/*.py, core/embedding.py (§2.3).
   layerDefaults: layerDefaults({
@@ -40,16 +32,14 @@ export const KERAS: FrameworkSemantics = {
   }),
   // Keras 3 keras/src/activations/__init__.py:36-72 and tf.keras 2.15 keras/activations.py (§2.4).
   activationNames: activationNames('linear relu relu6 selu gelu silu mish tanh sigmoid softplus softsign softmax', {
+    ...SNAKE_CASE_ACTIVATIONS,
     leaky_relu: ['leakyRelu', 0.2],
-    elu: ['elu', 1],
-    celu: ['celu', 1],
     swish: ['silu'],
     // Keras 3 x/6+0.5; tf.keras 2 used 0.2x+0.5 (reference §2.4). Keras 3 is the current default.
     hard_sigmoid: ['hardSigmoidSixth'],
     hard_silu: ['hardSwish'],
     hard_swish: ['hardSwish'],
     hard_tanh: ['hardTanh'],
-    log_softmax: ['logSoftmax'],
   }),
   activationNamesIgnoreCase: false,
   fansOfShape: kerasFansOfShape,

@@ -1,7 +1,7 @@
 /** PyTorch as the core sees it (reference §3; facts §5). */
 import type { Dims, FrameworkSemantics, ShapeFans } from '../types';
 import { prod, mul } from '../dims';
-import { activationNames, initializerTable, layerDefaults } from '../tables';
+import { SNAKE_CASE_ACTIVATIONS, activationNames, initializerTable, layerDefaults } from '../tables';
 import { PYTORCH_INITIALIZERS } from './initializers';
 import { torchWeightLayout } from './layout';
 
@@ -18,15 +18,7 @@ export function torchFansOfShape(shape: Dims): ShapeFans {
 export const PYTORCH: FrameworkSemantics = {
   id: 'pytorch',
   // No forget-gate bias of 1; eps 1e-5; LeakyReLU 0.01; PReLU 0.25; modules return every step's output.
-  facts: {
-    label: 'PyTorch',
-    lstmUnitForgetBiasDefault: false,
-    recurrentActivation: 'sigmoid',
-    normEpsilon: 1e-5,
-    leakyReluLayerAlpha: 0.01,
-    preluAlphaInit: 0.25,
-    returnSequencesDefault: true,
-  },
+  facts: { label: 'PyTorch', lstmUnitForgetBiasDefault: false, recurrentActivation: 'sigmoid', normEpsilon: 1e-5, leakyReluLayerAlpha: 0.01, preluAlphaInit: 0.25, returnSequencesDefault: true },
   initializers: initializerTable('pytorch', PYTORCH_INITIALIZERS, (r) => `nn.init.${r.id}`),
   layerDefaults: layerDefaults({
     // linear.py/conv.py reset_parameters: weight and bias U(±1/√fan_in) (§3.4). No separable convolution module.
@@ -38,16 +30,14 @@ export const PYTORCH: FrameworkSemantics = {
   }),
   // torch.nn modules and torch.nn.functional names (reference §3.4), lower-cased module names included.
   activationNames: activationNames('linear relu relu6 selu gelu silu mish tanh sigmoid softplus softsign softmax', {
+    ...SNAKE_CASE_ACTIVATIONS,
     identity: ['linear'],
     leaky_relu: ['leakyRelu', 0.01],
     leakyrelu: ['leakyRelu', 0.01],
     prelu: ['prelu', 0.25],
-    elu: ['elu', 1],
-    celu: ['celu', 1],
     hardswish: ['hardSwish'],
     hardsigmoid: ['hardSigmoidSixth'],
     hardtanh: ['hardTanh'],
-    log_softmax: ['logSoftmax'],
     logsoftmax: ['logSoftmax'],
   }),
   activationNamesIgnoreCase: true,

@@ -6,11 +6,15 @@
 import type { SpecRow } from '../types';
 
 const GEN = { generator: 'ignore' } as const;
-const KAIMING = { a: 'negativeSlope', mode: 'mode', nonlinearity: 'nonlinearity', ...GEN } as const;
 
 /** `name_` with its deprecated spelling `name` as alias. */
 function fn(row: Omit<SpecRow, 'aliases'>): SpecRow {
   return { ...row, aliases: [row.id.slice(0, -1)], positional: row.positional ?? [], keywords: row.keywords ?? {} };
+}
+
+/** `<family>_uniform_` and `<family>_normal_`, which differ only in the distribution sampled. */
+function uniformAndNormal(family: string, row: Omit<SpecRow, 'id' | 'distribution'>): SpecRow[] {
+  return (['uniform', 'normal'] as const).map((distribution) => fn({ ...row, id: `${family}_${distribution}_`, distribution }));
 }
 
 export const PYTORCH_INITIALIZERS: SpecRow[] = [
@@ -24,28 +28,17 @@ export const PYTORCH_INITIALIZERS: SpecRow[] = [
     keywords: { mean: 'mean', std: 'stddev', a: 'lower', b: 'upper', ...GEN },
   }),
   fn({ id: 'constant_', kind: 'constant', defaults: {}, positional: ['value'], keywords: { val: 'value' } }),
-  fn({ id: 'ones_', kind: 'constant', defaults: { value: 1 }, preset: true }),
   fn({ id: 'zeros_', kind: 'constant', defaults: { value: 0 }, preset: true }),
-  fn({ id: 'eye_', kind: 'identity', defaults: { gain: 1 } }),
-  fn({ id: 'xavier_uniform_', kind: 'torchXavier', distribution: 'uniform', defaults: { gain: 1 }, positional: ['gain'], keywords: { gain: 'gain', ...GEN } }),
-  fn({ id: 'xavier_normal_', kind: 'torchXavier', distribution: 'normal', defaults: { gain: 1 }, positional: ['gain'], keywords: { gain: 'gain', ...GEN } }),
-  fn({
-    id: 'kaiming_uniform_',
+  fn({ id: 'ones_', kind: 'constant', defaults: { value: 1 }, preset: true }),
+  ...uniformAndNormal('kaiming', {
     kind: 'torchKaiming',
-    distribution: 'uniform',
     defaults: { negativeSlope: 0, mode: 'fanIn', nonlinearity: 'leaky_relu' },
     positional: ['negativeSlope', 'mode', 'nonlinearity'],
-    keywords: KAIMING,
+    keywords: { a: 'negativeSlope', mode: 'mode', nonlinearity: 'nonlinearity', ...GEN },
   }),
-  fn({
-    id: 'kaiming_normal_',
-    kind: 'torchKaiming',
-    distribution: 'normal',
-    defaults: { negativeSlope: 0, mode: 'fanIn', nonlinearity: 'leaky_relu' },
-    positional: ['negativeSlope', 'mode', 'nonlinearity'],
-    keywords: KAIMING,
-  }),
+  ...uniformAndNormal('xavier', { kind: 'torchXavier', defaults: { gain: 1 }, positional: ['gain'], keywords: { gain: 'gain', ...GEN } }),
   fn({ id: 'orthogonal_', kind: 'orthogonal', defaults: { gain: 1 }, positional: ['gain'], keywords: { gain: 'gain', ...GEN } }),
+  fn({ id: 'eye_', kind: 'identity', defaults: { gain: 1 } }),
   // nn.Linear / nn.ConvNd: kaiming_uniform_(w, a=√5) = U(±1/√fan_in) (linear.py / conv.py reset_parameters).
   { id: 'default_linear', kind: 'torchDefaultLinear', defaults: {}, moduleDefault: true, describedAs: "PyTorch's default U(±1/√fan_in)" },
   // nn.RNN/LSTM/GRU: every parameter U(±1/√hidden_size) (rnn.py RNNBase.reset_parameters).

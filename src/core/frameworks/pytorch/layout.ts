@@ -4,7 +4,7 @@
  * Embedding (num, dim). A bias is bounded by its *weight's* fan_in (reset_parameters), which `fanIn` carries.
  */
 import type { LayerNode } from '../../model';
-import { EMBEDDING_NOTE, NORM_NOTE, TRANSPOSE_STRIDE_NOTE, exactDiv, gatesOf, mul, needKernel, noSlot, prod } from '../dims';
+import { EMBEDDING_NOTE, TRANSPOSE_STRIDE_NOTE, exactDiv, gatesOf, mul, needKernel, noSlot, normLayout, sizesOf } from '../dims';
 import type { WeightLayout, WeightSlot } from '../types';
 
 const BIAS_NOTE = "PyTorch bias: reset_parameters bounds it by the weight's fan_in; kaiming_/xavier_/orthogonal_ reject 1-D tensors";
@@ -16,15 +16,10 @@ function bias(shape: (number | undefined)[], weightFanIn: number | undefined): W
 }
 
 export function torchWeightLayout(layer: LayerNode, slot: WeightSlot): WeightLayout | string {
-  const I = layer.inFeatures;
-  const O = layer.outFeatures;
-  const ks = layer.kernelSize;
-  const K = ks ? prod(ks) : undefined;
+  const norm = normLayout(layer, slot);
+  if (norm) return norm;
+  const { I, O, ks, K } = sizesOf(layer);
   const none = noSlot(layer.op, slot);
-  if (slot === 'gamma' || slot === 'beta') {
-    if (layer.kind !== 'batchNorm' && layer.kind !== 'layerNorm') return none;
-    return { shape: [I ?? O], note: NORM_NOTE };
-  }
   switch (layer.kind) {
     case 'dense':
       if (slot === 'kernel') return { shape: [O, I], trueFanIn: I };
