@@ -75,6 +75,8 @@ export interface FrameworkFacts {
   preluAlphaInit: number;
   /** Whether a recurrent layer returns the whole sequence when nothing says so (PyTorch modules always do). */
   returnSequencesDefault: boolean;
+  /** Layers take their input size from the layer before (not written in the layer's code: Keras, tfjs; not PyTorch). */
+  infersInputSize: boolean;
 }
 
 export type Dims = (number | undefined)[];
