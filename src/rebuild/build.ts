@@ -16,6 +16,11 @@
  * - Every random initializer is re-seeded from `options.seed` (the seed written in the source is ignored) so that
  *   Monte Carlo runs over seeds are independent.
  * - Reshape targets are not in the description: a reshape is rebuilt as the identity (variance is unchanged).
+ *
+ * Layout: this file assembles the model; inputs.ts plans the model inputs, node.ts rebuilds one node with the
+ * builder of its kind (layers/, a table by layer kind), weights.ts records each weight and draws it with its
+ * framework's semantics (frameworks/, a table by framework: tfjs's own initializers, or the Keras / PyTorch
+ * samplers of sample.ts's laws).
  */
 import type * as TFNS from '@tensorflow/tfjs';
 import type { Model } from '../core/model';

@@ -1,10 +1,9 @@
 /** The model inputs of a rebuild: which nodes read a model input, and that input's shape (filled where unknown). */
-import type { LayerKind, LayerNode, Model } from '../core/model';
+import { RECURRENT_KINDS, type LayerKind, type LayerNode, type Model } from '../core/model';
 import { DEFAULT_SPATIAL_SIZE, type ModelInput, type Source } from './build-types';
 import { BuildError, labelOf, type Ctx } from './context';
 
 export const CONV_LIKE: ReadonlySet<LayerKind> = new Set(['conv', 'convTranspose', 'depthwiseConv', 'separableConv', 'pooling', 'globalPooling']);
-export const RECURRENT: ReadonlySet<LayerKind> = new Set(['simpleRNN', 'lstm', 'gru']);
 export const PADDING_NOTE = "padding is not in the description: convolutions and pooling use 'valid' (every framework's default)";
 
 export function planInputs(ctx: Ctx, model: Model): { sources: Source[][]; inputs: ModelInput[] } {
@@ -69,7 +68,7 @@ function inputOf(ctx: Ctx, node: LayerNode, user: LayerNode): ModelInput {
     const fill =
       o.inputShape && o.inputShape.length === shape.length && o.inputShape[i] > 0
         ? o.inputShape[i]
-        : RECURRENT.has(user.kind) && i === 0 && shape.length === 2
+        : RECURRENT_KINDS.has(user.kind) && i === 0 && shape.length === 2
           ? (user.timeSteps ?? o.timeSteps)
           : spatial && !last
             ? target

@@ -3,13 +3,11 @@
  * TensorFlow.js (src/rebuild/build.ts): the laws every sampler shares. Each framework's own sampling is in
  * src/rebuild/frameworks/<fw>.ts.
  *
- * - tfjs: the real thing. `tfjsInitializer` returns tfjs's own `tf.initializers.*` object built from the
- *   arguments as written, so every tfjs quirk (uncorrected truncated 'normal' VarianceScaling, 'truncatedNormal'
- *   sampling uniformly, `||` defaults, the separable-conv pointwise bug, the depthwise fan over-count) happens
- *   exactly as in the user's program (reference ../shared/reference/init-semantics.md §0.1, §1).
- * - Keras and PyTorch: samplers written here from the frameworks' sources as summarized in the reference
- *   (§2.2 Keras VarianceScaling with the 0.8796 correction and `compute_fans`; §3.2-3.4 PyTorch fan rules,
- *   kaiming/xavier untruncated, trunc_normal_ with absolute cut-offs, module defaults). They are deliberately
+ * - tfjs (frameworks/tfjs.ts): the real thing, tfjs's own `tf.initializers.*` objects built from the
+ *   arguments as written, so every tfjs quirk happens exactly as in the user's program (reference
+ *   ../shared/reference/init-semantics.md §0.1, §1).
+ * - Keras and PyTorch (frameworks/keras.ts, frameworks/pytorch.ts): samplers written from the frameworks'
+ *   sources as summarized in the reference (§2.2, §3.2-3.4), from the laws below. They are deliberately
  *   independent of core/realize.ts so that the tests of realize() against these samples are a real check.
  *
  * Random numbers come from seeded tf.randomUniform / tf.randomNormal / tf.truncatedNormal so that a rebuild is
