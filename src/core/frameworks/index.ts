@@ -12,10 +12,4 @@ import type { FrameworkSemantics } from './types';
 
 export const FRAMEWORKS: Readonly<Record<Framework, FrameworkSemantics>> = { tfjs: TFJS, keras: KERAS, pytorch: PYTORCH };
 
-export const FRAMEWORK_IDS = Object.keys(FRAMEWORKS) as Framework[];
-
-export function frameworkSemantics(framework: Framework): FrameworkSemantics {
-  return FRAMEWORKS[framework];
-}
-
 export type * from './types';
