@@ -4,7 +4,7 @@
  * Where the two differ (Keras conv groups, Keras GRU's two bias rows) the framework says so in `options`.
  */
 import type { LayerNode } from '../model';
-import { EMBEDDING_NOTE, TRANSPOSE_STRIDE_NOTE, exactDiv, gatesOf, mul, needKernel, noSlot, normLayout, sizesOf } from './dims';
+import { EMBEDDING_NOTE, TRANSPOSE_STRIDE_NOTE, exactDiv, gatesOf, mul, needKernel, noSlot, normLayout, recurrentKernelLayout, sizesOf } from './dims';
 import type { WeightLayout, WeightSlot } from './types';
 
 export interface ChannelsLastOptions {
@@ -57,13 +57,8 @@ export function channelsLastLayout(options: ChannelsLastOptions) {
       }
       case 'simpleRNN':
       case 'lstm':
-      case 'gru': {
-        // [in, G·u] and [u, G·u] (reference §1.2).
-        const Gu = mul(gatesOf(layer.kind), O);
-        if (slot === 'kernel') return { shape: [I, Gu], trueFanIn: I, hiddenSize: O };
-        if (slot === 'recurrent') return { shape: [O, Gu], trueFanIn: O, hiddenSize: O };
-        return none;
-      }
+      case 'gru':
+        return recurrentKernelLayout(layer, slot, false) ?? none;
       case 'embedding':
         // tfjs embeddings.ts:118-119 / Keras [inputDim, outputDim].
         return slot === 'embeddings' ? { shape: [I, O], note: EMBEDDING_NOTE } : none;

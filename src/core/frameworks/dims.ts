@@ -42,6 +42,18 @@ export function normLayout(layer: LayerNode, slot: WeightSlot): WeightLayout | s
   return { shape: [layer.inFeatures ?? layer.outFeatures], note: NORM_NOTE };
 }
 
+/**
+ * A recurrent layer's input and recurrent kernels: [in, G·u] and [u, G·u] channels-last (reference §1.2), gates
+ * first in PyTorch's weight_ih (G·H, in) and weight_hh (G·H, H) (§3.2). Undefined for the other slots.
+ */
+export function recurrentKernelLayout(layer: LayerNode, slot: WeightSlot, gatesFirst: boolean): WeightLayout | undefined {
+  if (slot !== 'kernel' && slot !== 'recurrent') return undefined;
+  const u = layer.outFeatures;
+  const Gu = mul(gatesOf(layer.kind), u);
+  const fanIn = slot === 'kernel' ? layer.inFeatures : u;
+  return { shape: gatesFirst ? [Gu, fanIn] : [fanIn, Gu], trueFanIn: fanIn, hiddenSize: u };
+}
+
 export const noSlot = (op: string, slot: string) => `${op} has no '${slot}' weight`;
 export const needKernel = (op: string) => `kernel size of ${op} unknown`;
 export const NORM_NOTE = 'normalization parameter: fixed-scale, fan irrelevant';

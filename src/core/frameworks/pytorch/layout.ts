@@ -4,7 +4,7 @@
  * Embedding (num, dim). A bias is bounded by its *weight's* fan_in (reset_parameters), which `fanIn` carries.
  */
 import type { LayerNode } from '../../model';
-import { EMBEDDING_NOTE, TRANSPOSE_STRIDE_NOTE, exactDiv, gatesOf, mul, needKernel, noSlot, normLayout, sizesOf } from '../dims';
+import { EMBEDDING_NOTE, TRANSPOSE_STRIDE_NOTE, exactDiv, gatesOf, mul, needKernel, noSlot, normLayout, recurrentKernelLayout, sizesOf } from '../dims';
 import type { WeightLayout, WeightSlot } from '../types';
 
 const BIAS_NOTE = "PyTorch bias: reset_parameters bounds it by the weight's fan_in; kaiming_/xavier_/orthogonal_ reject 1-D tensors";
@@ -53,12 +53,9 @@ export function torchWeightLayout(layer: LayerNode, slot: WeightSlot): WeightLay
       return 'PyTorch has no separable convolution layer';
     case 'simpleRNN':
     case 'lstm':
-    case 'gru': {
-      const Gu = mul(gatesOf(layer.kind), O);
-      if (slot === 'kernel') return { shape: [Gu, I], trueFanIn: I, hiddenSize: O };
-      if (slot === 'recurrent') return { shape: [Gu, O], trueFanIn: O, hiddenSize: O };
-      return slot === 'bias' ? { shape: [Gu], hiddenSize: O } : none;
-    }
+    case 'gru':
+      if (slot === 'bias') return { shape: [mul(gatesOf(layer.kind), O)], hiddenSize: O };
+      return recurrentKernelLayout(layer, slot, true) ?? none;
     case 'embedding':
       // (num_embeddings, embedding_dim).
       return slot === 'embeddings' ? { shape: [I, O], note: EMBEDDING_NOTE } : none;
