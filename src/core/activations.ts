@@ -1,10 +1,11 @@
 /**
  * Activation functions as data: canonical id, the function and its derivative (for the moment integrals in
  * core/moments.ts), where it has kinks (quadrature breakpoints), its family (what the rules reason about),
- * and each framework's spellings, resolved in one place (resolveActivation).
+ * and each framework's spellings (in its registry, src/core/frameworks/) resolved in one place (resolveActivation).
  *
  * Definitions follow ../shared/reference/init-semantics.md §1.5 (tfjs), §2.4 (Keras), §3.4 (PyTorch).
  */
+import { FRAMEWORKS } from './frameworks';
 import type { Framework } from './model';
 
 export type ActivationFamily =
@@ -75,6 +76,15 @@ const ERFC_COF = [
 const sigmoid = (x: number) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
 const softplus = (x: number) => (x > 30 ? x : x < -30 ? Math.exp(x) : Math.log1p(Math.exp(x)));
 
+/** x for x > 0, a·x otherwise: leaky ReLU, and PReLU at initialization. */
+const LEAKY_RELU = {
+  family: 'relu',
+  f: (x: number, a: number) => (x > 0 ? x : a * x),
+  df: (x: number, a: number) => (x > 0 ? 1 : a),
+  kinks: () => [0],
+  positivelyHomogeneous: true,
+} as const;
+
 function spec(s: Omit<ActivationSpec, 'kinks' | 'positivelyHomogeneous'> & Partial<ActivationSpec>): ActivationSpec {
   return { kinks: () => [], positivelyHomogeneous: false, ...s };
 }
@@ -99,27 +109,9 @@ export const ACTIVATIONS: Readonly<Record<string, ActivationSpec>> = Object.from
       df: (x) => (x > 0 && x < 6 ? 1 : 0),
       kinks: () => [0, 6],
     }),
-    spec({
-      id: 'leakyRelu',
-      family: 'relu',
-      label: 'leaky relu',
-      f: (x, a) => (x > 0 ? x : a * x),
-      df: (x, a) => (x > 0 ? 1 : a),
-      kinks: () => [0],
-      positivelyHomogeneous: true,
-      defaultAlpha: 0.3,
-    }),
-    spec({
-      // PReLU at initialization: its slope is the alpha initializer's value (tfjs/Keras 0, PyTorch 0.25).
-      id: 'prelu',
-      family: 'relu',
-      label: 'prelu',
-      f: (x, a) => (x > 0 ? x : a * x),
-      df: (x, a) => (x > 0 ? 1 : a),
-      kinks: () => [0],
-      positivelyHomogeneous: true,
-      defaultAlpha: 0,
-    }),
+    spec({ id: 'leakyRelu', label: 'leaky relu', ...LEAKY_RELU, defaultAlpha: 0.3 }),
+    // PReLU at initialization: its slope is the alpha initializer's value (tfjs/Keras 0, PyTorch 0.25).
+    spec({ id: 'prelu', label: 'prelu', ...LEAKY_RELU, defaultAlpha: 0 }),
     spec({
       id: 'elu',
       family: 'relu',
@@ -249,90 +241,17 @@ export const ACTIVATIONS: Readonly<Record<string, ActivationSpec>> = Object.from
   ].map((s) => [s.id, s]),
 );
 
-/** Framework spellings → canonical id (and the framework's default parameter where the spelling implies one). */
-const NAMES: Record<Framework, Record<string, { id: string; alpha?: number }>> = {
-  // tfjs activations.ts:320-338 (case-sensitive, camelCase), plus advanced activation layers (§1.5).
-  tfjs: {
-    linear: { id: 'linear' },
-    relu: { id: 'relu' },
-    relu6: { id: 'relu6' },
-    elu: { id: 'elu', alpha: 1 },
-    selu: { id: 'selu' },
-    sigmoid: { id: 'sigmoid' },
-    hardSigmoid: { id: 'hardSigmoid' },
-    tanh: { id: 'tanh' },
-    softplus: { id: 'softplus' },
-    softsign: { id: 'softsign' },
-    softmax: { id: 'softmax' },
-    logSoftmax: { id: 'logSoftmax' },
-    swish: { id: 'silu' },
-    mish: { id: 'mish' },
-    gelu: { id: 'gelu' },
-    gelu_new: { id: 'geluTanh' },
-  },
-  // Keras 3 keras/src/activations/__init__.py:36-72 and tf.keras 2.15 keras/activations.py (§2.4).
-  keras: {
-    linear: { id: 'linear' },
-    relu: { id: 'relu' },
-    relu6: { id: 'relu6' },
-    leaky_relu: { id: 'leakyRelu', alpha: 0.2 },
-    elu: { id: 'elu', alpha: 1 },
-    celu: { id: 'celu', alpha: 1 },
-    selu: { id: 'selu' },
-    gelu: { id: 'gelu' },
-    silu: { id: 'silu' },
-    swish: { id: 'silu' },
-    mish: { id: 'mish' },
-    tanh: { id: 'tanh' },
-    sigmoid: { id: 'sigmoid' },
-    // Keras 3 x/6+0.5; tf.keras 2 used 0.2x+0.5 (reference §2.4). Keras 3 is the current default.
-    hard_sigmoid: { id: 'hardSigmoidSixth' },
-    hard_silu: { id: 'hardSwish' },
-    hard_swish: { id: 'hardSwish' },
-    hard_tanh: { id: 'hardTanh' },
-    softplus: { id: 'softplus' },
-    softsign: { id: 'softsign' },
-    softmax: { id: 'softmax' },
-    log_softmax: { id: 'logSoftmax' },
-  },
-  // torch.nn modules and torch.nn.functional names (reference §3.4), lower-cased module names included.
-  pytorch: {
-    identity: { id: 'linear' },
-    linear: { id: 'linear' },
-    relu: { id: 'relu' },
-    relu6: { id: 'relu6' },
-    leaky_relu: { id: 'leakyRelu', alpha: 0.01 },
-    leakyrelu: { id: 'leakyRelu', alpha: 0.01 },
-    prelu: { id: 'prelu', alpha: 0.25 },
-    elu: { id: 'elu', alpha: 1 },
-    celu: { id: 'celu', alpha: 1 },
-    selu: { id: 'selu' },
-    gelu: { id: 'gelu' },
-    silu: { id: 'silu' },
-    mish: { id: 'mish' },
-    hardswish: { id: 'hardSwish' },
-    tanh: { id: 'tanh' },
-    sigmoid: { id: 'sigmoid' },
-    hardsigmoid: { id: 'hardSigmoidSixth' },
-    hardtanh: { id: 'hardTanh' },
-    softplus: { id: 'softplus' },
-    softsign: { id: 'softsign' },
-    softmax: { id: 'softmax' },
-    log_softmax: { id: 'logSoftmax' },
-    logsoftmax: { id: 'logSoftmax' },
-  },
-};
-
-/** Resolve a framework spelling of an activation; undefined when the name is not known to that framework. */
+/**
+ * Resolve a framework spelling of an activation (its registry's `activationNames`, src/core/frameworks/<fw>/);
+ * undefined when the name is not known to that framework.
+ */
 export function resolveActivation(framework: Framework, name: string): { id: string; alpha?: number } | undefined {
-  const table = NAMES[framework];
+  const sem = FRAMEWORKS[framework];
+  const table = sem.activationNames;
   const hit = Object.prototype.hasOwnProperty.call(table, name) ? table[name] : undefined;
-  if (hit) return hit;
-  if (framework === 'pytorch') {
-    const lower = name.toLowerCase();
-    return Object.prototype.hasOwnProperty.call(table, lower) ? table[lower] : undefined;
-  }
-  return undefined;
+  if (hit || !sem.activationNamesIgnoreCase) return hit;
+  const lower = name.toLowerCase();
+  return Object.prototype.hasOwnProperty.call(table, lower) ? table[lower] : undefined;
 }
 
 export function activationSpec(id: string): ActivationSpec | undefined {

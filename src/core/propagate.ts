@@ -537,7 +537,7 @@ function unknownGainReason(layer: LayerNode): string {
 
 function normalize(layer: LayerNode, inState: NodeState, base: Base, model: Model): NodeWork {
   // y = γ (x − μ)/√(Var x + ε) + β: E[y²] = γ² Var/(Var + ε) + β² (for constant γ, β as initialized).
-  const eps = layer.epsilon ?? (model.framework === 'pytorch' ? 1e-5 : 1e-3);
+  const eps = layer.epsilon ?? FRAMEWORK_FACTS[model.framework].normEpsilon;
   const g = constantValue(layer, 'gamma', 1);
   const b = constantValue(layer, 'beta', 0);
   if (g === undefined || b === undefined) {

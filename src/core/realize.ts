@@ -10,6 +10,9 @@
  * Pure core: no vscode import, no I/O.
  */
 import type { Framework, InitializerArgs, InitializerRef, LayerNode } from './model';
+import { FRAMEWORKS } from './frameworks';
+import { prod } from './frameworks/dims';
+import type { InitializerSpec, RealizeRules, VarianceScalingLaw } from './frameworks/types';
 import { initializerSpec, type ScaleFamily, type WeightSlot } from './initializers';
 import {
   KERAS_TRUNCATION_STDDEV_DIVISOR,
@@ -20,8 +23,12 @@ import {
 } from './moments';
 
 // ---------------------------------------------------------------------------------------------------------------
-// Fans
+// Fans: each framework's rule and weight layout live in its registry entry (src/core/frameworks/<fw>/).
 // ---------------------------------------------------------------------------------------------------------------
+
+export { tfjsFansOfShape } from './frameworks/tfjs';
+export { kerasFansOfShape } from './frameworks/keras';
+export { torchFansOfShape } from './frameworks/pytorch';
 
 export interface Fans {
   /** Fan-in as the framework computes it for this weight (what VarianceScaling / kaiming divide by). */
@@ -40,249 +47,22 @@ export interface Fans {
   note?: string;
 }
 
-type Dims = (number | undefined)[];
-
-function prod(xs: Dims): number | undefined {
-  let p = 1;
-  for (const x of xs) {
-    if (x === undefined || !Number.isFinite(x)) return undefined;
-    p *= x;
-  }
-  return p;
-}
-
-function mul(...xs: (number | undefined)[]): number | undefined {
-  return prod(xs);
-}
-
-/**
- * tfjs computeFans(shape, 'channelsLast') (tfjs-layers initializers.ts:264-289; reference §1.2):
- * rank 2 → (s0, s1); rank 3-5 → (s[-2]·rf, s[-1]·rf) with rf = ∏s[:-2]; any other rank → √∏shape for both.
- */
-export function tfjsFansOfShape(shape: Dims): { fanIn?: number; fanOut?: number } {
-  if (shape.length === 2) return { fanIn: shape[0], fanOut: shape[1] };
-  if (shape.length >= 3 && shape.length <= 5) {
-    const rf = prod(shape.slice(0, -2));
-    return { fanIn: mul(shape[shape.length - 2], rf), fanOut: mul(shape[shape.length - 1], rf) };
-  }
-  const p = prod(shape);
-  const r = p === undefined ? undefined : Math.sqrt(p);
-  return { fanIn: r, fanOut: r };
-}
-
-/**
- * Keras compute_fans (Keras 3 random_initializers.py:663-699; tf.keras 2.15 initializers.py:1136-1160; reference
- * §2.2): rank 0 → (1, 1); rank 1 → (n, n); rank 2 → (s0, s1); rank ≥ 3 → (s[-2]·rf, s[-1]·rf).
- */
-export function kerasFansOfShape(shape: Dims): { fanIn?: number; fanOut?: number } {
-  if (shape.length === 0) return { fanIn: 1, fanOut: 1 };
-  if (shape.length === 1) return { fanIn: shape[0], fanOut: shape[0] };
-  if (shape.length === 2) return { fanIn: shape[0], fanOut: shape[1] };
-  const rf = prod(shape.slice(0, -2));
-  return { fanIn: mul(shape[shape.length - 2], rf), fanOut: mul(shape[shape.length - 1], rf) };
-}
-
-/**
- * PyTorch _calculate_fan_in_and_fan_out (torch/nn/init.py; reference §3.2): dim < 2 raises (→ undefined);
- * fan_in = size(1)·∏shape[2:], fan_out = size(0)·∏shape[2:].
- */
-export function torchFansOfShape(shape: Dims): { fanIn?: number; fanOut?: number } {
-  if (shape.length < 2) return {};
-  const rf = prod(shape.slice(2));
-  return { fanIn: mul(shape[1], rf), fanOut: mul(shape[0], rf) };
-}
-
-function fansOfShape(framework: Framework, shape: Dims): { fanIn?: number; fanOut?: number } {
-  if (framework === 'tfjs') return tfjsFansOfShape(shape);
-  if (framework === 'keras') return kerasFansOfShape(shape);
-  return torchFansOfShape(shape);
-}
-
-/** Gates per recurrent cell: SimpleRNN 1, LSTM 4, GRU 3 (tfjs recurrent.ts:1030-1037, 1385-1391, 1703-1709). */
-function gatesOf(kind: LayerNode['kind']): number | undefined {
-  return kind === 'simpleRNN' ? 1 : kind === 'lstm' ? 4 : kind === 'gru' ? 3 : undefined;
-}
-
-function exactDiv(a: number | undefined, b: number | undefined): number | undefined {
-  if (a === undefined || b === undefined || b === 0) return undefined;
-  const r = a / b;
-  return Number.isInteger(r) ? r : undefined;
-}
-
-interface WeightLayout {
-  shape: Dims;
-  trueFanIn?: number;
-  hiddenSize?: number;
-  note?: string;
-}
-
-/**
- * The weight's shape in the framework's layout, or a note when the layer has no such weight or its rank is
- * unknown. Undefined depthMultiplier / groups mean the framework default 1 (PyTorch depthwise: groups = C_in).
- */
-function weightLayout(framework: Framework, layer: LayerNode, slot: WeightSlot): WeightLayout | string {
-  const I = layer.inFeatures;
-  const O = layer.outFeatures;
-  const ks = layer.kernelSize;
-  const K = ks ? prod(ks) : undefined;
-  const torch = framework === 'pytorch';
-  const noSlot = `${layer.op} has no '${slot}' weight`;
-  const needKernel = `kernel size of ${layer.op} unknown`;
-
-  if (slot === 'gamma' || slot === 'beta') {
-    if (layer.kind !== 'batchNorm' && layer.kind !== 'layerNorm') return noSlot;
-    return { shape: [I ?? O], note: 'normalization parameter: fixed-scale, fan irrelevant' };
-  }
-
-  switch (layer.kind) {
-    case 'dense': {
-      // tfjs core.ts:245 [in, units]; Keras dense.py [in, units]; PyTorch linear.py (out, in).
-      if (slot === 'kernel') return torch ? { shape: [O, I], trueFanIn: I } : { shape: [I, O], trueFanIn: I };
-      if (slot === 'bias') return biasLayout(framework, [O], I);
-      return noSlot;
-    }
-    case 'conv': {
-      const g = layer.groups ?? 1;
-      if (slot === 'kernel') {
-        if (!ks) return needKernel;
-        if (torch) {
-          // conv.py _ConvNd: (out, in/groups, *k) (reference §3.2).
-          const ig = exactDiv(I, g);
-          return { shape: [O, ig, ...ks], trueFanIn: mul(ig, K) };
-        }
-        // tfjs convolutional.ts:546 k ++ [in, filters] (tfjs has no groups); Keras base_conv.py:193-196 k ++ [in//groups, filters].
-        const ig = framework === 'keras' ? exactDiv(I, g) : I;
-        return { shape: [...ks, ig, O], trueFanIn: mul(ig, K) };
-      }
-      if (slot === 'bias') return biasLayout(framework, [O], torch ? mul(exactDiv(I, g), K) : undefined);
-      return noSlot;
-    }
-    case 'convTranspose': {
-      const g = layer.groups ?? 1;
-      const strideNote = 'trueFanIn = C_in·∏k assumes stride 1; with stride s an output sees about C_in·∏k/s^d inputs';
-      if (slot === 'kernel') {
-        if (!ks) return needKernel;
-        // PyTorch ConvTransposeNd: (in, out/groups, *k) (reference §3.2).
-        if (torch) return { shape: [I, exactDiv(O, g), ...ks], trueFanIn: mul(exactDiv(I, g), K), note: strideNote };
-        // tfjs convolutional.ts:738/886, Keras base_conv_transpose.py:188-191: k ++ [filters, in]: fanIn counts the filters.
-        return { shape: [...ks, O, I], trueFanIn: mul(I, K), note: strideNote };
-      }
-      if (slot === 'bias') return biasLayout(framework, [O], torch ? mul(exactDiv(O, g), K) : undefined);
-      return noSlot;
-    }
-    case 'depthwiseConv': {
-      const m = layer.depthMultiplier ?? 1;
-      if (torch) {
-        // PyTorch depthwise = Conv with groups = C_in: (C_in·mult, 1, *k); fan_in = kh·kw is the true one.
-        const g = layer.groups ?? I;
-        const out = O ?? mul(I, m);
-        if (slot === 'kernel') {
-          if (!ks) return needKernel;
-          const ig = exactDiv(I, g);
-          return { shape: [out, ig, ...ks], trueFanIn: mul(ig, K) };
-        }
-        if (slot === 'bias') return biasLayout(framework, [out], mul(exactDiv(I, g), K));
-        return noSlot;
-      }
-      // tfjs convolutional_depthwise.ts:143-145, Keras base_depthwise_conv.py:161-164: k ++ [in, mult].
-      if (slot === 'kernel') {
-        if (!ks) return needKernel;
-        return {
-          shape: [...ks, I, m],
-          trueFanIn: K,
-          note: 'depthwise kernel: the framework counts C_in·∏k as fan-in, each output really sees ∏k inputs (reference §0.1 #6)',
-        };
-      }
-      if (slot === 'bias') return biasLayout(framework, [mul(I, m)], undefined);
-      return noSlot;
-    }
-    case 'separableConv': {
-      if (torch) return `PyTorch has no separable convolution layer`;
-      const m = layer.depthMultiplier ?? 1;
-      if (slot === 'kernel') {
-        if (!ks) return needKernel;
-        // tfjs convolutional.ts:1127-1128, Keras base_separable_conv.py: depthwise k ++ [in, mult].
-        return {
-          shape: [...ks, I, m],
-          trueFanIn: K,
-          note: 'separable depthwise kernel: the framework counts C_in·∏k as fan-in, each output really sees ∏k inputs (reference §0.1 #6)',
-        };
-      }
-      if (slot === 'pointwise') {
-        if (!ks) return needKernel;
-        // tfjs convolutional.ts:1129-1133, Keras base_separable_conv.py:173-176: [1,…,1, in·mult, filters].
-        const im = mul(I, m);
-        return { shape: [...ks.map(() => 1), im, O], trueFanIn: im };
-      }
-      if (slot === 'bias') return biasLayout(framework, [O], undefined);
-      return noSlot;
-    }
-    case 'simpleRNN':
-    case 'lstm':
-    case 'gru': {
-      const G = gatesOf(layer.kind)!;
-      const u = O;
-      const Gu = mul(G, u);
-      if (slot === 'kernel') {
-        // tfjs/Keras [in, G·u]; PyTorch weight_ih (G·H, in) (reference §1.2, §3.2).
-        return { shape: torch ? [Gu, I] : [I, Gu], trueFanIn: I, hiddenSize: u };
-      }
-      if (slot === 'recurrent') return { shape: torch ? [Gu, u] : [u, Gu], trueFanIn: u, hiddenSize: u };
-      if (slot === 'bias') {
-        if (framework === 'keras' && layer.kind === 'gru') {
-          // Keras GRU reset_after=True (default) keeps input and recurrent biases: shape (2, 3u) (rnn/gru.py:164-171).
-          return { shape: [2, Gu], hiddenSize: u, note: 'Keras GRU bias (2, 3u) assumes reset_after=True (the default)' };
-        }
-        return { shape: [Gu], hiddenSize: u };
-      }
-      return noSlot;
-    }
-    case 'embedding': {
-      if (slot !== 'embeddings') return noSlot;
-      // tfjs embeddings.ts:118-119 / Keras [inputDim, outputDim]; PyTorch (num_embeddings, embedding_dim).
-      return {
-        shape: [I, O],
-        note: 'embedding: a lookup table, each output is one table entry; the fan rule only matters if a fan-based initializer is used',
-      };
-    }
-    default:
-      return noSlot;
-  }
-}
-
-/**
- * A bias vector. PyTorch's default (reset_parameters) uses the *weight's* fan_in for the bias bound, which is
- * what `fanIn` reports there; tfjs/Keras apply their rank-1 fan rules to the bias shape itself.
- */
-function biasLayout(framework: Framework, shape: Dims, torchWeightFanIn: number | undefined): WeightLayout {
-  if (framework === 'pytorch') {
-    return {
-      shape,
-      note: "PyTorch bias: reset_parameters bounds it by the weight's fan_in; kaiming_/xavier_/orthogonal_ reject 1-D tensors",
-      trueFanIn: torchWeightFanIn,
-    };
-  }
-  return { shape };
-}
-
 /**
  * The fans of a layer's weight by the framework's own rule for its kernel layout (reference §1.2 tfjs,
  * §2.2 Keras, §3.2 PyTorch). Unknown sizes give undefined fields; the layer's missing weights give only a note.
  * For a PyTorch bias, `fanIn` is the weight's fan_in (what the default bias bound uses) and `fanOut` is undefined.
  */
 export function computeFans(framework: Framework, layer: LayerNode, slot: WeightSlot): Fans {
-  const layout = weightLayout(framework, layer, slot);
+  const sem = FRAMEWORKS[framework];
+  const layout = sem.weightLayout(layer, slot);
   if (typeof layout === 'string') return { note: layout };
   const out: Fans = { shape: layout.shape };
-  if (framework === 'pytorch' && layout.shape.length < 2) {
-    // 1-D PyTorch tensors have no fans; the bias default uses the weight's fan_in (kept in trueFanIn above).
-    if (layout.trueFanIn !== undefined) out.fanIn = layout.trueFanIn;
-  } else {
-    const f = fansOfShape(framework, layout.shape);
-    if (f.fanIn !== undefined) out.fanIn = f.fanIn;
-    if (f.fanOut !== undefined) out.fanOut = f.fanOut;
-    if (layout.trueFanIn !== undefined) out.trueFanIn = layout.trueFanIn;
-  }
+  // A weight whose fan the framework takes from elsewhere (PyTorch bias: its weight's fan_in) has no fans of its own.
+  const f = sem.fansOfShape(layout.shape);
+  const fanIn = f.fanIn ?? layout.fanIn;
+  if (fanIn !== undefined) out.fanIn = fanIn;
+  if (f.fanOut !== undefined) out.fanOut = f.fanOut;
+  if (layout.trueFanIn !== undefined) out.trueFanIn = layout.trueFanIn;
   if (layout.hiddenSize !== undefined) out.hiddenSize = layout.hiddenSize;
   if (layout.note) out.note = layout.note;
   return out;
@@ -292,11 +72,13 @@ export function computeFans(framework: Framework, layer: LayerNode, slot: Weight
 // Effective arguments
 // ---------------------------------------------------------------------------------------------------------------
 
-const VS_ARGS: ReadonlySet<keyof InitializerArgs> = new Set(['scale', 'mode', 'distribution']);
-const TFJS_OR_DEFAULTED: ReadonlySet<keyof InitializerArgs> = new Set(['minval', 'maxval', 'mean', 'stddev']);
+const OR_DEFAULTED: ReadonlySet<keyof InitializerArgs> = new Set(['minval', 'maxval', 'mean', 'stddev']);
 
-function isPreset(id: string): boolean {
-  return id !== 'varianceScaling' && id !== 'variance_scaling';
+/** A written argument the framework replaces: a preset's fixed one, or a falsy one that tfjs `||`-defaults. */
+function replacedByFramework(rules: RealizeRules, spec: InitializerSpec, k: keyof InitializerArgs, v: unknown): boolean {
+  if (spec.preset && k in spec.defaults) return true;
+  const fixedScale = spec.kind === 'uniform' || spec.kind === 'normal' || spec.kind === 'truncatedNormal';
+  return rules.falsyArgsDefaulted && fixedScale && OR_DEFAULTED.has(k) && !v; // `args.x || DEFAULT`
 }
 
 /**
@@ -319,22 +101,12 @@ export function effectiveArgs(ref: InitializerRef): InitializerArgs {
   if (!spec) return written;
   const out: InitializerArgs = { ...spec.defaults };
   const o = out as Record<string, unknown>;
+  const rules = FRAMEWORKS[ref.framework].realize;
   for (const [k, v] of Object.entries(written) as [keyof InitializerArgs, unknown][]) {
-    if (spec.kind === 'varianceScaling' && isPreset(spec.id) && VS_ARGS.has(k)) continue;
-    if (spec.kind === 'constant' && k === 'value' && (spec.id.startsWith('zero') || spec.id.startsWith('one'))) continue;
-    if (
-      ref.framework === 'tfjs' &&
-      (spec.kind === 'uniform' || spec.kind === 'normal' || spec.kind === 'truncatedNormal') &&
-      TFJS_OR_DEFAULTED.has(k) &&
-      !v
-    ) {
-      continue; // `args.x || DEFAULT`
-    }
-    o[k] = v;
+    if (!replacedByFramework(rules, spec, k, v)) o[k] = v;
   }
-  if (ref.framework === 'keras' && spec.kind === 'varianceScaling' && out.distribution === 'normal') {
-    out.distribution = 'truncatedNormal';
-  }
+  const renamed = out.distribution && rules.varianceScaling?.renamed[out.distribution];
+  if (spec.kind === 'varianceScaling' && renamed) out.distribution = renamed;
   return out;
 }
 
@@ -428,11 +200,11 @@ function isNum(x: unknown): x is number {
 const IRRELEVANT_UNKNOWN = new Set(['seed', 'generator', 'dtype', 'name']);
 
 /** Rows × cols of the matrix an orthogonal/identity initializer works on, per framework flattening. */
-function matrixDims(framework: Framework, fans: Fans): { rows?: number; cols?: number; rank?: number; assumed: boolean } {
+function matrixDims(rules: RealizeRules, fans: Fans): { rows?: number; cols?: number; rank?: number; assumed: boolean } {
   const shape = fans.shape;
   if (shape) {
     if (shape.length < 2) return { rank: shape.length, assumed: false };
-    if (framework === 'pytorch') {
+    if (rules.orthogonalRows === 'firstAxis') {
       // torch/nn/init.py orthogonal_: rows = size(0), cols = numel / rows (reference §3.3).
       return { rows: shape[0], cols: prod(shape.slice(1)), rank: shape.length, assumed: false };
     }
@@ -455,23 +227,20 @@ export function realize(ref: InitializerRef, fans: Fans, context?: { hiddenSize?
   if (ref.id === undefined) return undefined;
   const spec = initializerSpec(ref.framework, ref.id);
   if (!spec) return undefined;
-  const fw = ref.framework;
-  // Presets and zeros/ones read no argument that could be unknown except the seed.
-  const ignoresArgs =
-    (spec.kind === 'varianceScaling' && isPreset(spec.id)) ||
-    (spec.kind === 'constant' && (spec.id.startsWith('zero') || spec.id.startsWith('one')));
-  if (!ignoresArgs && ref.unknownArgs.some((a) => !IRRELEVANT_UNKNOWN.has(a))) return undefined;
+  const rules = FRAMEWORKS[ref.framework].realize;
+  // Presets (Glorot/He/LeCun, zeros/ones) read no argument that could be unknown except the seed.
+  if (!spec.preset && ref.unknownArgs.some((a) => !IRRELEVANT_UNKNOWN.has(a))) return undefined;
   const args = effectiveArgs(ref);
 
   switch (spec.kind) {
     case 'varianceScaling':
-      return realizeVarianceScaling(fw, args, fans);
+      return realizeVarianceScaling(rules, args, fans);
 
     case 'uniform': {
       const lo = args.minval;
       const hi = args.maxval;
       if (!isNum(lo) || !isNum(hi)) return undefined;
-      if (fw === 'pytorch' && hi < lo) return undefined; // uniform_ requires from <= to
+      if (rules.rejectsInvalidFixedArgs && hi < lo) return undefined; // uniform_ requires from <= to
       return uniform(lo, hi);
     }
 
@@ -479,7 +248,7 @@ export function realize(ref: InitializerRef, fans: Fans, context?: { hiddenSize?
       const mean = args.mean;
       const sd = args.stddev;
       if (!isNum(mean) || !isNum(sd)) return undefined;
-      if (fw === 'pytorch' && sd < 0) return undefined; // normal_ requires std >= 0
+      if (rules.rejectsInvalidFixedArgs && sd < 0) return undefined; // normal_ requires std >= 0
       return normal(mean, sd);
     }
 
@@ -487,7 +256,7 @@ export function realize(ref: InitializerRef, fans: Fans, context?: { hiddenSize?
       const mean = args.mean;
       const sd = args.stddev;
       if (!isNum(mean) || !isNum(sd)) return undefined;
-      if (fw !== 'pytorch') {
+      if (rules.truncation === 'twoSigma') {
         // tfjs truncatedNormal / Keras TruncatedNormal: ±2σ, no correction (reference §1.2 table, §2.2 table).
         return truncatedTwoSigma(mean, sd, sd * sd, 'truncated at mean ± 2·stddev without variance correction: Var = 0.7737·stddev²');
       }
@@ -503,7 +272,7 @@ export function realize(ref: InitializerRef, fans: Fans, context?: { hiddenSize?
     case 'orthogonal': {
       const gain = args.gain;
       if (!isNum(gain)) return undefined;
-      const d = matrixDims(fw, fans);
+      const d = matrixDims(rules, fans);
       if (d.rank !== undefined && d.rank < 2) return undefined; // tfjs/Keras/PyTorch reject rank < 2
       if (!isNum(d.rows) || !isNum(d.cols) || d.rows < 1 || d.cols < 1) return undefined;
       // Q (max × min) has orthonormal columns (transposed when rows < cols): min(r,c) unit vectors of length
@@ -526,10 +295,10 @@ export function realize(ref: InitializerRef, fans: Fans, context?: { hiddenSize?
     case 'identity': {
       const gain = args.gain;
       if (!isNum(gain)) return undefined;
-      const d = matrixDims(fw, fans);
+      const d = matrixDims(rules, fans);
       // tfjs: square 2-D only (initializers.ts:235-243); Keras ops.eye(*shape) and torch eye_: any 2-D.
       if (d.rank !== 2 || !isNum(d.rows) || !isNum(d.cols) || d.rows < 1 || d.cols < 1) return undefined;
-      if (fw === 'tfjs' && d.rows !== d.cols) return undefined;
+      if (rules.identityNeedsSquare && d.rows !== d.cols) return undefined;
       const n = d.rows * d.cols;
       const k = Math.min(d.rows, d.cols);
       const mean = (gain * k) / n;
@@ -592,13 +361,15 @@ export function realize(ref: InitializerRef, fans: Fans, context?: { hiddenSize?
   }
 }
 
-function realizeVarianceScaling(fw: Framework, args: InitializerArgs, fans: Fans): Realized | undefined {
+function realizeVarianceScaling(rules: RealizeRules, args: InitializerArgs, fans: Fans): Realized | undefined {
+  const vsRules = rules.varianceScaling;
+  if (!vsRules) return undefined;
   const scale = args.scale;
   const mode = args.mode ?? 'fanIn';
-  const dist = args.distribution ?? (fw === 'keras' ? 'truncatedNormal' : 'normal');
+  const dist = args.distribution ?? vsRules.defaultDistribution;
   if (!isNum(scale)) return undefined;
   // tfjs throws for scale < 0 (initializers.ts:319-322; 0 accepted); Keras raises for scale <= 0 (§2.2).
-  if (scale < 0 || (fw === 'keras' && scale === 0)) return undefined;
+  if (scale < 0 || (vsRules.rejectsZeroScale && scale === 0)) return undefined;
   let fan: number | undefined;
   if (mode === 'fanIn') fan = fans.fanIn;
   else if (mode === 'fanOut') fan = fans.fanOut;
@@ -606,39 +377,22 @@ function realizeVarianceScaling(fw: Framework, args: InitializerArgs, fans: Fans
   else return undefined;
   if (!isNum(fan)) return undefined;
   // scale' = scale / max(1, fan) (tfjs initializers.ts:332-343; Keras random_initializers.py:293-318).
-  const s = scale / Math.max(1, fan);
+  const law = vsRules.samples[dist];
+  return law ? withFan(varianceScalingLaw(law, scale / Math.max(1, fan)), fan) : undefined;
+}
 
-  if (fw === 'tfjs') {
-    if (dist === 'normal') {
-      // initializers.ts:345-352: truncatedNormal(0, √scale'), cut at ±2σ, NO /0.8796 correction (reference §0.1 #2,
-      // tensorflow/tfjs#8594): realized variance T·scale'.
-      return withFan(
-        truncatedTwoSigma(0, Math.sqrt(s), s, "tfjs 'normal' VarianceScaling is an uncorrected ±2σ truncated normal: Var = 0.7737 × nominal"),
-        fan,
-      );
-    }
-    if (dist === 'uniform' || dist === 'truncatedNormal') {
-      // initializers.ts:353-356: every non-'normal' distribution samples U(±√(3·scale')) (reference §0.1 #3).
-      return withFan(
-        symmetricUniform(
-          Math.sqrt(3 * s),
-          dist === 'truncatedNormal' ? "tfjs VarianceScaling 'truncatedNormal' actually samples a uniform distribution" : undefined,
-        ),
-        fan,
-      );
-    }
-    return undefined; // checkDistribution throws ('untruncatedNormal')
+/** The distribution one VarianceScaling law samples for scale' = scale / fan (tfjs §1.2 / §0.1 #2-3, Keras §2.2). */
+function varianceScalingLaw(law: VarianceScalingLaw, s: number): Realized {
+  switch (law.law) {
+    case 'uncorrectedTruncatedNormal':
+      return truncatedTwoSigma(0, Math.sqrt(s), s, law.note); // realized variance T·scale'
+    case 'correctedTruncatedNormal':
+      return truncatedTwoSigma(0, Math.sqrt(s) / KERAS_TRUNCATION_STDDEV_DIVISOR, s, law.note); // realized = scale'
+    case 'normal':
+      return normal(0, Math.sqrt(s));
+    case 'uniform':
+      return symmetricUniform(Math.sqrt(3 * s), law.note);
   }
-
-  // Keras 3 / tf.keras 2.
-  if (dist === 'truncatedNormal' || dist === 'normal') {
-    // stddev = √scale'/0.87962566103423978, cut at ±2·stddev: realized variance = scale' (Keras 3 :305, tf.keras 2.15 :661).
-    const pre = Math.sqrt(s) / KERAS_TRUNCATION_STDDEV_DIVISOR;
-    return withFan(truncatedTwoSigma(0, pre, s, 'Keras corrects the truncation: realized variance = scale/fan'), fan);
-  }
-  if (dist === 'untruncatedNormal') return withFan(normal(0, Math.sqrt(s)), fan);
-  if (dist === 'uniform') return withFan(symmetricUniform(Math.sqrt(3 * s)), fan);
-  return undefined;
 }
 
 /** PyTorch trunc_normal_(mean, std, a, b): N(mean, std²) restricted to the ABSOLUTE interval [a, b] (reference §0.1 #8). */

@@ -17,10 +17,9 @@
  * Layers written before the first error, and their findings, stay as they are: while a user types inside one
  * layer, the rest of the model is still checked.
  */
-import { type ActivationRef, type Framework, type InitializerRef, type LayerNode, type Model, type Span, WEIGHTED_KINDS } from './model';
+import { FRAMEWORK_FACTS } from './initializers';
+import { type ActivationRef, type InitializerRef, type LayerNode, type Model, type Span, WEIGHTED_KINDS } from './model';
 
-/** Frameworks whose layers take their input size from the layer before (not written in the layer's code). */
-const INFERS_INPUT_SIZE: Record<Framework, boolean> = { tfjs: true, keras: true, pytorch: false };
 
 const INITIALIZER_KEYS = ['kernel', 'pointwise', 'recurrent', 'bias', 'gamma', 'beta'] as const;
 const ACTIVATION_KEYS = ['activation', 'recurrentActivation'] as const;
@@ -151,7 +150,7 @@ export function distrustSyntaxDamage(model: Model, errors: ErrorIndex, lineOf: (
     if (at !== undefined) unknownAt.set(l.index, at);
   });
 
-  const inferred = INFERS_INPUT_SIZE[model.framework];
+  const inferred = FRAMEWORK_FACTS[model.framework].infersInputSize;
   const downstream = new Set<number>();
   for (const l of layers) {
     if (l.inputs.some((i) => unknownAt.has(i) || downstream.has(i))) downstream.add(l.index);

@@ -7,35 +7,22 @@
  * composed from differentiable tfjs ops that every backend (cpu, wasm, webgl) implements.
  */
 import { activationAlpha, activationSpec } from '../core/activations';
+import { FRAMEWORKS } from '../core/frameworks';
 import type { TF, Tensor } from './sample';
 
-/** tfjs activation identifiers (tfjs-layers activations.ts:320-338) for canonical ids that tfjs has. */
+/** Canonical id → its tfjs spelling: the registry's tfjs activation names (core/frameworks/tfjs) read backwards. */
+const TFJS_NAME_OF = new Map<string, { name: string; alpha?: number }>(
+  Object.entries(FRAMEWORKS.tfjs.activationNames).map(([name, { id, alpha }]) => [id, { name, alpha }]),
+);
+
+/**
+ * tfjs activation identifiers (tfjs-layers activations.ts:320-338) for canonical ids that tfjs has. A spelling
+ * whose parameter is fixed stands only for that parameter: tfjs's 'elu' is α = 1 only (activations.ts:36-50).
+ */
 export function tfjsActivationName(id: string, alpha: number | undefined): string | undefined {
-  switch (id) {
-    case 'linear':
-    case 'relu':
-    case 'relu6':
-    case 'selu':
-    case 'sigmoid':
-    case 'hardSigmoid':
-    case 'tanh':
-    case 'softplus':
-    case 'softsign':
-    case 'softmax':
-    case 'logSoftmax':
-    case 'mish':
-    case 'gelu':
-      return id;
-    case 'silu':
-      return 'swish';
-    case 'geluTanh':
-      return 'gelu_new';
-    case 'elu':
-      // tfjs's 'elu' is α = 1 only (activations.ts:36-50).
-      return activationAlpha('elu', alpha) === 1 ? 'elu' : undefined;
-    default:
-      return undefined;
-  }
+  const hit = TFJS_NAME_OF.get(id);
+  if (!hit || (hit.alpha !== undefined && activationAlpha(id, alpha) !== hit.alpha)) return undefined;
+  return hit.name;
 }
 
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);

@@ -6,10 +6,12 @@
  * - PyTorch RNNs have two bias vectors b_ih + b_hh, rebuilt as one (their sum: twice the mean and variance);
  * - an LSTM with unit_forget_bias (Keras default, tfjs when written) has a forget-gate quarter of ones.
  */
-import { FRAMEWORK_FACTS, type WeightSlot } from '../core/initializers';
+import type { WeightSlot } from '../core/initializers';
 import type { Framework, InitializerRef, LayerNode } from '../core/model';
+import { RECURRENT_KINDS } from '../core/model';
 import { computeFans, realize, type Realized } from '../core/realize';
 import type { BuiltLayer, BuiltWeight } from './build';
+import { REBUILD_FRAMEWORKS } from './frameworks';
 
 export interface IntendedWeight {
   distribution: Realized['distribution'] | 'mixture';
@@ -40,7 +42,7 @@ export function intendedWeight(framework: Framework, layer: BuiltLayer, w: Built
     const node = rebuiltNode(layer);
     let ref: InitializerRef = w.ref;
     let note: string | undefined;
-    if (framework === 'tfjs' && layer.kind === 'separableConv' && w.slot === 'pointwise') {
+    if (REBUILD_FRAMEWORKS[framework].separablePointwiseFromDepthwise && layer.kind === 'separableConv' && w.slot === 'pointwise') {
       const k = layer.weights.find((x) => x.slot === 'kernel')?.ref;
       if (k) {
         ref = k;
@@ -52,15 +54,13 @@ export function intendedWeight(framework: Framework, layer: BuiltLayer, w: Built
     if (!r) return undefined;
     let mean = r.mean;
     let variance = r.variance;
-    if (w.slot === 'bias' && ref.framework === 'pytorch' && (layer.kind === 'simpleRNN' || layer.kind === 'lstm' || layer.kind === 'gru')) {
+    const twoBiases = REBUILD_FRAMEWORKS[ref.framework].twoRecurrentBiases;
+    if (w.slot === 'bias' && twoBiases && RECURRENT_KINDS.has(layer.kind)) {
       mean *= 2;
       variance *= 2;
-      note = 'b_ih + b_hh';
+      note = twoBiases.weightNote;
     }
-    const forgetBias =
-      w.slot === 'bias' &&
-      layer.kind === 'lstm' &&
-      (framework === 'keras' ? (node.unitForgetBias ?? FRAMEWORK_FACTS.keras.lstmUnitForgetBiasDefault) : framework === 'tfjs' ? node.unitForgetBias === true : false);
+    const forgetBias = w.slot === 'bias' && layer.kind === 'lstm' && (REBUILD_FRAMEWORKS[framework].forgetBias?.on(node) ?? false);
     if (forgetBias) {
       // Three quarters from the initializer, one quarter exactly 1.
       const second = 0.75 * (variance + mean * mean) + 0.25;

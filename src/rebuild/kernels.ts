@@ -47,6 +47,26 @@ interface BackendLike {
  */
 type KernelFn = (args: { inputs: Record<string, TensorInfoLike>; backend: unknown; attrs: Record<string, unknown> }) => TensorInfoLike;
 
+type RunKernel = (k: { kernelFunc: unknown }, inputs: Record<string, TensorInfoLike>, attrs: Record<string, unknown>) => TensorInfoLike;
+
+/**
+ * Run `body` with `run` (a kernel call on `backend`) and `keep` (a tensor to dispose too): every intermediate
+ * output is disposed when the body returns or throws; what the body returns is the caller's.
+ */
+function withTemps<T>(backend: unknown, body: (run: RunKernel, keep: (t: TensorInfoLike) => TensorInfoLike) => T): T {
+  const temps: TensorInfoLike[] = [];
+  const keep = (t: TensorInfoLike) => {
+    temps.push(t);
+    return t;
+  };
+  const run: RunKernel = (k, inputs, attrs) => keep((k.kernelFunc as KernelFn)({ inputs, backend, attrs }));
+  try {
+    return body(run, keep);
+  } finally {
+    for (const t of temps) (backend as BackendLike).disposeData(t.dataId);
+  }
+}
+
 /**
  * Conv2DBackpropFilter from wasm's own (XNNPACK) kernels instead of the cpu bridge, which takes ~20 s for one
  * 64×14×14×32 → 32 layer: dW[kh, kw, ci, co] = Σ_{b,i,j} x_pad[b, i·sh + kh, j·sw + kw, ci] · dy[b, i, j, co] is
@@ -75,14 +95,7 @@ function conv2DBackpropFilterViaConv(tf: TF, bridge: KernelFn): KernelFn | undef
       attrs.pad as 'valid',
       attrs.dimRoundingMode as 'floor' | undefined,
     );
-    const be = backend as BackendLike;
-    const temps: TensorInfoLike[] = [];
-    const run = (k: { kernelFunc: unknown }, inp: Record<string, TensorInfoLike>, at: Record<string, unknown>) => {
-      const out = (k.kernelFunc as KernelFn)({ inputs: inp, backend, attrs: at });
-      temps.push(out);
-      return out;
-    };
-    try {
+    return withTemps(backend, (run) => {
       const xT = run(transpose, { x }, { perm: [3, 1, 2, 0] });
       const dyT = run(transpose, { x: dy }, { perm: [1, 2, 0, 3] });
       const p = info.padInfo;
@@ -105,11 +118,8 @@ function conv2DBackpropFilterViaConv(tf: TF, bridge: KernelFn): KernelFn | undef
       const [kh, kw, ci, co] = filterShape;
       const cut =
         full.shape[1] === kh && full.shape[2] === kw ? full : run(slice, { x: full }, { begin: [0, 0, 0, 0], size: [ci, kh, kw, co] });
-      const out = (transpose.kernelFunc as KernelFn)({ inputs: { x: cut }, backend, attrs: { perm: [1, 2, 0, 3] } });
-      return out;
-    } finally {
-      for (const t of temps) be.disposeData(t.dataId);
-    }
+      return (transpose.kernelFunc as KernelFn)({ inputs: { x: cut }, backend, attrs: { perm: [1, 2, 0, 3] } });
+    });
   };
 }
 
@@ -270,21 +280,15 @@ export function installWasmMatMulTransposeFix(tf: TF): boolean {
   return wrapWasmKernel(tf, 'BatchMatMul', WRAPPED, (origFunc) => ((args: { inputs: { a: TensorInfoLike; b: TensorInfoLike }; backend: BackendLike; attrs: Record<string, unknown> }) => {
     const { inputs, backend, attrs } = args;
     if (!attrs.transposeA && !attrs.transposeB) return origFunc(args);
-    const temps: TensorInfoLike[] = [];
-    const flip = (t: TensorInfoLike): TensorInfoLike => {
-      const r = t.shape.length;
-      const perm = [...Array.from({ length: r - 2 }, (_, i) => i), r - 1, r - 2];
-      const out = transpose.kernelFunc({ inputs: { x: t } as never, backend: backend as never, attrs: { perm } }) as unknown as TensorInfoLike;
-      temps.push(out);
-      return out;
-    };
-    try {
+    return withTemps(backend, (run) => {
+      const flip = (t: TensorInfoLike): TensorInfoLike => {
+        const r = t.shape.length;
+        return run(transpose, { x: t }, { perm: [...Array.from({ length: r - 2 }, (_, i) => i), r - 1, r - 2] });
+      };
       const a = attrs.transposeA ? flip(inputs.a) : inputs.a;
       const b = attrs.transposeB ? flip(inputs.b) : inputs.b;
       return origFunc({ ...args, inputs: { a, b }, attrs: { ...attrs, transposeA: false, transposeB: false } });
-    } finally {
-      for (const t of temps) backend.disposeData(t.dataId);
-    }
+    });
   }) as unknown as KernelFn);
 }
 
@@ -338,13 +342,7 @@ export function installWasmConv2DBackpropInputFix(tf: TF): boolean {
     // dilation multiplies the work by sh·sw. Measured break-even: ci ≥ 8 at stride 1, ci ≥ 16 up to 4 taps of
     // stride (2 × 2); a 7×7/2 stem's gradient into 3 image channels stays with the original loop.
     if (ci < (sh * sw > 1 ? 16 : 8) || sh * sw > 4) return origFunc(args);
-    const temps: TensorInfoLike[] = [];
-    const run = (kern: { kernelFunc: unknown }, inp: Record<string, TensorInfoLike>, at: Record<string, unknown>) => {
-      const out = (kern.kernelFunc as KernelFn)({ inputs: inp, backend, attrs: at });
-      temps.push(out);
-      return out;
-    };
-    try {
+    return withTemps(backend, (run, keep) => {
       // flipped[a, b, o, i] = filter[kh−1−a, kw−1−b, i, o], in JavaScript: wasm's Reverse is a scalar loop
       // (~80 ms for a 3×3×512×512 filter, this ~10 ms).
       const w = be.readSync(filter.dataId) as unknown as Float32Array;
@@ -356,8 +354,7 @@ export function installWasmConv2DBackpropInputFix(tf: TF): boolean {
           for (let i = 0; i < ci; i++) for (let o = 0; o < co; o++) f[dst + o * ci + i] = w[src + i * co + o];
         }
       }
-      const flipped = be.makeOutput([kh, kw, co, ci], 'float32', undefined, f);
-      temps.push(flipped);
+      const flipped = keep(be.makeOutput!([kh, kw, co, ci], 'float32', undefined, f));
       let d = dy;
       if (sh > 1 || sw > 1) {
         const r6 = run(reshape!, { x: dy }, { shape: [b, ho, 1, wo, 1, co] });
@@ -381,9 +378,7 @@ export function installWasmConv2DBackpropInputFix(tf: TF): boolean {
           dimRoundingMode: undefined,
         },
       });
-    } finally {
-      for (const t of temps) be.disposeData(t.dataId);
-    }
+    });
   });
 }
 

@@ -40,22 +40,56 @@ export interface StatsOptions {
   units?: number;
 }
 
+/** Sums over the finite elements of some tensors, and their counts. */
+interface Sums {
+  count: number;
+  finite: number;
+  s1: number;
+  s2: number;
+  min: number;
+  max: number;
+  zeros: number;
+  nan: number;
+  inf: number;
+}
+
+/** The statistics every summary has, from the sums (NaN moments and extremes when nothing is finite). */
+function fromSums(t: Sums): TensorStats {
+  const mean = t.finite ? t.s1 / t.finite : NaN;
+  const m2 = t.finite ? t.s2 / t.finite : NaN;
+  const variance = t.finite ? Math.max(0, m2 - mean * mean) : NaN;
+  return {
+    count: t.count,
+    secondMoment: m2,
+    mean,
+    variance,
+    std: Math.sqrt(variance),
+    min: t.finite ? t.min : NaN,
+    max: t.finite ? t.max : NaN,
+    zeroFraction: t.count ? t.zeros / t.count : 0,
+    nanCount: t.nan,
+    infCount: t.inf,
+  };
+}
+
 export function tensorStats(data: ArrayLike<number>, opts: StatsOptions = {}): TensorStats {
   const n = data.length;
+  // Moments and extremes of the finite values.
   let s1 = 0;
   let s2 = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  // Counts: non-finite (of which NaN), zeros, saturated; units that are ever non-zero.
   let nonFinite = 0;
   let nan = 0;
   let zeros = 0;
-  let sat = 0;
-  let min = Infinity;
-  let max = -Infinity;
   const units = opts.units && opts.units > 0 && n % opts.units === 0 ? opts.units : 0;
   const alive = units ? new Uint8Array(units) : undefined;
   const satKind = opts.saturation;
   // Saturated: x > satHi or x < satLo (never, without a saturation kind).
   const satHi = satKind === 'symmetric' ? 0.99 : satKind === 'unit' ? 0.995 : Infinity;
   const satLo = satKind === 'symmetric' ? -0.99 : satKind === 'unit' ? 0.005 : -Infinity;
+  let sat = 0;
   // One pass, unit by unit within each row (no modulo per element); non-finite values take the slow branch.
   const rowLen = units || n;
   for (let r = 0; r < n; r += rowLen) {
@@ -77,23 +111,8 @@ export function tensorStats(data: ArrayLike<number>, opts: StatsOptions = {}): T
       if (x > satHi || x < satLo) sat++;
     }
   }
-  const inf = nonFinite - nan;
   const finite = n - nonFinite;
-  const mean = finite ? s1 / finite : NaN;
-  const m2 = finite ? s2 / finite : NaN;
-  const variance = finite ? Math.max(0, m2 - mean * mean) : NaN;
-  const stats: TensorStats = {
-    count: n,
-    secondMoment: m2,
-    mean,
-    variance,
-    std: Math.sqrt(variance),
-    min: finite ? min : NaN,
-    max: finite ? max : NaN,
-    zeroFraction: n ? zeros / n : 0,
-    nanCount: nan,
-    infCount: inf,
-  };
+  const stats = fromSums({ count: n, finite, s1, s2, min, max, zeros, nan, inf: nonFinite - nan });
   if (alive) {
     let dead = 0;
     for (let u = 0; u < units; u++) if (!alive[u]) dead++;
@@ -101,67 +120,48 @@ export function tensorStats(data: ArrayLike<number>, opts: StatsOptions = {}): T
   }
   if (satKind) stats.saturatedFraction = n ? sat / n : 0;
   const bins = opts.bins ?? 0;
-  if (bins > 0 && finite) {
-    let lo = min;
-    let hi = max;
-    if (hi === lo) {
-      lo -= 0.5;
-      hi += 0.5;
-    }
-    const counts = new Float64Array(bins);
-    const scale = bins / (hi - lo);
-    const last = bins - 1;
-    for (let i = 0; i < n; i++) {
-      const x = data[i];
-      if (x - x !== 0) continue;
-      // x ≥ lo, so truncation is the floor; the maximum lands in the last bin.
-      const b = ((x - lo) * scale) | 0;
-      counts[b > last ? last : b]++;
-    }
-    stats.histogram = { lo, hi, counts: Array.from(counts) };
-  }
+  if (bins > 0 && finite) stats.histogram = histogram(data, min, max, bins);
   return stats;
+}
+
+/** Equal-width bins over [min, max] (widened by ±0.5 when every value is the same) of the finite values. */
+function histogram(data: ArrayLike<number>, min: number, max: number, bins: number): Histogram {
+  let lo = min;
+  let hi = max;
+  if (hi === lo) {
+    lo -= 0.5;
+    hi += 0.5;
+  }
+  const counts = new Float64Array(bins);
+  const scale = bins / (hi - lo);
+  const last = bins - 1;
+  for (let i = 0; i < data.length; i++) {
+    const x = data[i];
+    if (x - x !== 0) continue;
+    // x ≥ lo, so truncation is the floor; the maximum lands in the last bin.
+    const b = ((x - lo) * scale) | 0;
+    counts[b > last ? last : b]++;
+  }
+  return { lo, hi, counts: Array.from(counts) };
 }
 
 /** Pool several statistics (e.g. the gradients of a layer's several inputs) into one, weighting by count. */
 export function poolStats(parts: TensorStats[]): TensorStats {
   if (parts.length === 1) return parts[0];
-  let n = 0;
-  let fin = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let zeros = 0;
-  let nan = 0;
-  let inf = 0;
-  let min = Infinity;
-  let max = -Infinity;
+  const t: Sums = { count: 0, finite: 0, s1: 0, s2: 0, min: Infinity, max: -Infinity, zeros: 0, nan: 0, inf: 0 };
   for (const p of parts) {
     const f = p.count - p.nanCount - p.infCount;
-    n += p.count;
-    fin += f;
+    t.count += p.count;
+    t.finite += f;
     if (f > 0) {
-      s1 += p.mean * f;
-      s2 += p.secondMoment * f;
-      min = Math.min(min, p.min);
-      max = Math.max(max, p.max);
+      t.s1 += p.mean * f;
+      t.s2 += p.secondMoment * f;
+      t.min = Math.min(t.min, p.min);
+      t.max = Math.max(t.max, p.max);
     }
-    zeros += p.zeroFraction * p.count;
-    nan += p.nanCount;
-    inf += p.infCount;
+    t.zeros += p.zeroFraction * p.count;
+    t.nan += p.nanCount;
+    t.inf += p.infCount;
   }
-  const mean = fin ? s1 / fin : NaN;
-  const m2 = fin ? s2 / fin : NaN;
-  const variance = fin ? Math.max(0, m2 - mean * mean) : NaN;
-  return {
-    count: n,
-    secondMoment: m2,
-    mean,
-    variance,
-    std: Math.sqrt(variance),
-    min: fin ? min : NaN,
-    max: fin ? max : NaN,
-    zeroFraction: n ? zeros / n : 0,
-    nanCount: nan,
-    infCount: inf,
-  };
+  return fromSums(t);
 }

@@ -5,7 +5,7 @@
  */
 import { convOutputLength, deconvOutputLength, mulDims } from '../../core/conv-shapes';
 import { resolveActivation } from '../../core/activations';
-import { FRAMEWORK_FACTS, defaultInitializerRef, resolveInitializer } from '../../core/initializers';
+import { FRAMEWORK_FACTS, allInitializers, defaultInitializerRef, resolveInitializer } from '../../core/initializers';
 import type { ActivationRef, InitializerArgs, LayerKind } from '../../core/model';
 import type { Dim, LayerRec, Shape, SlotName, V } from './values';
 import { intOf, intsOf, numOf, strOf } from './values';
@@ -135,56 +135,18 @@ export const KERAS_LAYERS: Readonly<Record<string, KerasLayerSpec>> = {
   Masking: unk('Masking is not modelled'),
 };
 
-/** keras.initializers classes and lower-case aliases: canonical id and positional arguments. */
-export const KERAS_INIT_CLASSES: Readonly<Record<string, { id: string; positional: (keyof InitializerArgs)[] }>> = (() => {
-  const t: Record<string, { id: string; positional: (keyof InitializerArgs)[] }> = {
-    Zeros: { id: 'zeros', positional: [] },
-    Ones: { id: 'ones', positional: [] },
-    Constant: { id: 'constant', positional: ['value'] },
-    RandomNormal: { id: 'random_normal', positional: ['mean', 'stddev', 'seed'] },
-    RandomUniform: { id: 'random_uniform', positional: ['minval', 'maxval', 'seed'] },
-    TruncatedNormal: { id: 'truncated_normal', positional: ['mean', 'stddev', 'seed'] },
-    VarianceScaling: { id: 'variance_scaling', positional: ['scale', 'mode', 'distribution', 'seed'] },
-    GlorotNormal: { id: 'glorot_normal', positional: ['seed'] },
-    GlorotUniform: { id: 'glorot_uniform', positional: ['seed'] },
-    HeNormal: { id: 'he_normal', positional: ['seed'] },
-    HeUniform: { id: 'he_uniform', positional: ['seed'] },
-    LecunNormal: { id: 'lecun_normal', positional: ['seed'] },
-    LecunUniform: { id: 'lecun_uniform', positional: ['seed'] },
-    Orthogonal: { id: 'orthogonal', positional: ['gain', 'seed'] },
-    OrthogonalInitializer: { id: 'orthogonal', positional: ['gain', 'seed'] },
-    Identity: { id: 'identity', positional: ['gain'] },
-    IdentityInitializer: { id: 'identity', positional: ['gain'] },
-  };
-  for (const [cls, v] of Object.entries({ ...t })) {
-    if (cls.endsWith('Initializer')) continue;
-    t[v.id] = v; // he_normal(seed=…), glorot_uniform(), random_normal(…): tf.keras 2 functions / Keras 3 aliases
-  }
-  t.zero = t.Zeros;
-  t.one = t.Ones;
-  t.normal = t.RandomNormal;
-  t.uniform = t.RandomUniform;
-  return t;
-})();
+/**
+ * keras.initializers classes, functions (he_normal(seed=…): tf.keras 2 functions / Keras 3 aliases) and lower-case
+ * aliases: canonical id and positional arguments, from the registry (core/frameworks/keras/initializers.ts).
+ */
+export const KERAS_INIT_CLASSES: Readonly<Record<string, { id: string; positional: (keyof InitializerArgs)[] }>> = Object.fromEntries(
+  allInitializers('keras').flatMap((s) => [s.className!, s.id, ...s.aliases].map((name) => [name, { id: s.id, positional: s.positional }])),
+);
 
 /** The class a fix writes for a Keras initializer id. */
-export const KERAS_INIT_CLASS_BY_ID: Readonly<Record<string, string>> = {
-  zeros: 'Zeros',
-  ones: 'Ones',
-  constant: 'Constant',
-  random_normal: 'RandomNormal',
-  random_uniform: 'RandomUniform',
-  truncated_normal: 'TruncatedNormal',
-  variance_scaling: 'VarianceScaling',
-  glorot_normal: 'GlorotNormal',
-  glorot_uniform: 'GlorotUniform',
-  he_normal: 'HeNormal',
-  he_uniform: 'HeUniform',
-  lecun_normal: 'LecunNormal',
-  lecun_uniform: 'LecunUniform',
-  orthogonal: 'Orthogonal',
-  identity: 'Identity',
-};
+export const KERAS_INIT_CLASS_BY_ID: Readonly<Record<string, string>> = Object.fromEntries(
+  allInitializers('keras').map((s) => [s.id, s.className!]),
+);
 
 /** Keyword names of InitializerArgs in Keras initializer constructors. */
 export const KERAS_ARG_NAMES: Partial<Record<keyof InitializerArgs, string>> = {

@@ -5,7 +5,7 @@
  * (module defaults §3.4, init functions §3.3).
  */
 import { resolveActivation } from '../../core/activations';
-import { FRAMEWORK_FACTS, defaultInitializerRef } from '../../core/initializers';
+import { FRAMEWORK_FACTS, allInitializers, defaultInitializerRef } from '../../core/initializers';
 import type { ActivationRef, InitializerArgs, LayerKind } from '../../core/model';
 import type { Dim, LayerRec, SlotName, SlotRefs, V } from './values';
 import { intOf, intsOf, numOf, strOf } from './values';
@@ -489,35 +489,13 @@ const IGNORE_KW: Record<string, 'ignore'> = { generator: 'ignore' };
 
 /** torch.nn.init functions (underscore and deprecated spellings). */
 export const TORCH_INIT_FNS: Readonly<Record<string, InitCallSpec>> = (() => {
-  const t: Record<string, InitCallSpec> = {
-    uniform_: { id: 'uniform_', positional: ['minval', 'maxval'], keywords: { a: 'minval', b: 'maxval', ...IGNORE_KW } },
-    normal_: { id: 'normal_', positional: ['mean', 'stddev'], keywords: { mean: 'mean', std: 'stddev', ...IGNORE_KW } },
-    trunc_normal_: {
-      id: 'trunc_normal_',
-      positional: ['mean', 'stddev', 'lower', 'upper'],
-      keywords: { mean: 'mean', std: 'stddev', a: 'lower', b: 'upper', ...IGNORE_KW },
-    },
-    constant_: { id: 'constant_', positional: ['value'], keywords: { val: 'value' } },
-    ones_: { id: 'ones_', positional: [], keywords: {} },
-    zeros_: { id: 'zeros_', positional: [], keywords: {} },
-    eye_: { id: 'eye_', positional: [], keywords: {} },
-    xavier_uniform_: { id: 'xavier_uniform_', positional: ['gain'], keywords: { gain: 'gain', ...IGNORE_KW } },
-    xavier_normal_: { id: 'xavier_normal_', positional: ['gain'], keywords: { gain: 'gain', ...IGNORE_KW } },
-    kaiming_uniform_: {
-      id: 'kaiming_uniform_',
-      positional: ['negativeSlope', 'mode', 'nonlinearity'],
-      keywords: { a: 'negativeSlope', mode: 'mode', nonlinearity: 'nonlinearity', ...IGNORE_KW },
-    },
-    kaiming_normal_: {
-      id: 'kaiming_normal_',
-      positional: ['negativeSlope', 'mode', 'nonlinearity'],
-      keywords: { a: 'negativeSlope', mode: 'mode', nonlinearity: 'nonlinearity', ...IGNORE_KW },
-    },
-    orthogonal_: { id: 'orthogonal_', positional: ['gain'], keywords: { gain: 'gain', ...IGNORE_KW } },
-    sparse_: { id: undefined, positional: [], keywords: {} },
-    dirac_: { id: undefined, positional: [], keywords: {} },
-  };
-  for (const k of Object.keys(t)) t[k.slice(0, -1)] = t[k];
+  // The modelled functions and their deprecated spellings come from the registry (core/frameworks/pytorch).
+  const t: Record<string, InitCallSpec> = {};
+  for (const s of allInitializers('pytorch')) {
+    if (!s.keywords) continue; // a module default, not a function
+    for (const name of [s.id, ...s.aliases]) t[name] = { id: s.id, positional: s.positional, keywords: { ...s.keywords } };
+  }
+  for (const k of ['sparse_', 'dirac_']) t[k] = t[k.slice(0, -1)] = { id: undefined, positional: [], keywords: {} };
   return t;
 })();
 

@@ -5,7 +5,7 @@
  * tfjs-layers 4.22 (exports_layers.ts, exports_initializers.ts, initializers.ts).
  */
 import type { InitializerArgs, LayerKind } from '../../core/model';
-import type { WeightSlot } from '../../core/initializers';
+import { allInitializers, type WeightSlot } from '../../core/initializers';
 
 export interface FactorySpec {
   kind: LayerKind;
@@ -135,30 +135,13 @@ export function factoryForClass(className: string): string | undefined {
 /** Classes of `tf.layers` itself (exports_layers.ts:1370): usable with `new` or `extends`. */
 export const TF_LAYERS_CLASSES = new Set(['Layer', 'RNN', 'RNNCell']);
 
-/** tfjs initializer factories (exports_initializers.ts) = the canonical ids. */
-export const INITIALIZER_FACTORIES = new Set([
-  'zeros', 'ones', 'constant', 'randomUniform', 'randomNormal', 'truncatedNormal', 'identity', 'varianceScaling',
-  'glorotUniform', 'glorotNormal', 'heNormal', 'heUniform', 'leCunNormal', 'leCunUniform', 'orthogonal',
-]);
+/** tfjs initializer factories (exports_initializers.ts) = the canonical ids (the registry, core/frameworks/tfjs). */
+export const INITIALIZER_FACTORIES = new Set(allInitializers('tfjs').map((s) => s.id));
 
 /** Initializer class names (initializers.ts), importable from '@tensorflow/tfjs-layers/dist/initializers'. */
-export const INITIALIZER_CLASS_BY_ID: Readonly<Record<string, string>> = {
-  zeros: 'Zeros',
-  ones: 'Ones',
-  constant: 'Constant',
-  randomUniform: 'RandomUniform',
-  randomNormal: 'RandomNormal',
-  truncatedNormal: 'TruncatedNormal',
-  identity: 'Identity',
-  varianceScaling: 'VarianceScaling',
-  glorotUniform: 'GlorotUniform',
-  glorotNormal: 'GlorotNormal',
-  heNormal: 'HeNormal',
-  heUniform: 'HeUniform',
-  leCunNormal: 'LeCunNormal',
-  leCunUniform: 'LeCunUniform',
-  orthogonal: 'Orthogonal',
-};
+export const INITIALIZER_CLASS_BY_ID: Readonly<Record<string, string>> = Object.fromEntries(
+  allInitializers('tfjs').map((s) => [s.id, s.className!]),
+);
 
 export const INITIALIZER_ID_BY_CLASS: Readonly<Record<string, string>> = Object.fromEntries(
   Object.entries(INITIALIZER_CLASS_BY_ID).map(([id, cls]) => [cls, id]),

@@ -1,3 +1,4 @@
+import { FRAMEWORKS } from '../frameworks';
 import { initializerSpec } from '../initializers';
 import type { InitializerArgs } from '../model';
 import { TRUNC_NORMAL_2SIGMA_VARIANCE } from '../moments';
@@ -29,7 +30,7 @@ function argsFor(c: LayerCase, targetVariance: number): InitializerArgs | undefi
     case 'truncatedNormal':
       // tfjs/Keras truncate at ±2σ without correction: realized variance T·stddev² (reference §1.2, §2.2).
       // PyTorch trunc_normal_ cuts at absolute ±2, far beyond σ for any std that fits a layer.
-      return { ...centered, stddev: round3(c.ref.framework === 'pytorch' ? std : std / Math.sqrt(TRUNC_NORMAL_2SIGMA_VARIANCE)) };
+      return { ...centered, stddev: round3(FRAMEWORKS[c.ref.framework].realize.truncation === 'absolute' ? std : std / Math.sqrt(TRUNC_NORMAL_2SIGMA_VARIANCE)) };
     case 'uniform': {
       const limit = round3(Math.sqrt(3) * std);
       return { minval: -limit, maxval: limit };
