@@ -8,7 +8,7 @@ import { describe, test } from 'node:test';
 import type * as Sarif from 'sarif';
 import pkg from '../../package.json';
 import type { JsonFile } from '../../src/cli/format/json';
-import { formatRatio } from '../../src/cli/results';
+import { formatRatio } from '../../src/engine/summary';
 import { computeLineStarts } from '../../src/core/model';
 import { checkText, RULES } from '../../src/engine/check';
 import { cli, EXAMPLES, REPO, tree } from './helpers';

@@ -4,7 +4,8 @@
  */
 import type { Severity } from '../../core/findings';
 import type { ModelReport } from '../../core/report';
-import { type CheckedFile, countFindings, formatRatio, layerCount, rangeOf, type RunResult } from '../results';
+import { formatRatio, layerCount } from '../../engine/summary';
+import { type CheckedFile, countFindings, rangeOf, type RunResult } from '../results';
 
 export interface TextOptions {
   color: boolean;

@@ -9,7 +9,7 @@
 import { editsOverlap as overlaps, sameEdit } from '../../core/findings';
 import type { Finding, Fix, FixIntent, TextEdit } from '../../core/findings';
 import type { InitializerArgs, LayerKind, Model } from '../../core/model';
-import type { FileReport, ModelReport } from '../../core/report';
+import type { FileReport } from '../../core/report';
 import type { LsuvLayerRequest, PreviewFinding, PreviewSuggestion } from './messages';
 
 /** A stable id for a fix: the same finding and intent get the same id after the file is re-analyzed. */
@@ -146,27 +146,6 @@ export function lsuvIntents(model: Model, layers: readonly LsuvLayerRequest[]): 
     intents.push({ kind: 'setInitializer', layer: l.layer, slot: l.slot, to, args });
   }
   return { ok: true, intents };
-}
-
-/** Index of the model whose construction spans the offset (the innermost), else the nearest one before it, else 0. */
-export function modelIndexAt(models: readonly ModelReport[], offset: number): number {
-  let best = -1;
-  let bestLen = Infinity;
-  models.forEach((m, i) => {
-    const spans = [m.model.span, ...m.model.layers.map((l) => l.span)];
-    const lo = Math.min(...spans.map((s) => s.start));
-    const hi = Math.max(...spans.map((s) => s.end));
-    if (offset >= lo && offset <= hi && hi - lo < bestLen) {
-      best = i;
-      bestLen = hi - lo;
-    }
-  });
-  if (best >= 0) return best;
-  let before = 0;
-  models.forEach((m, i) => {
-    if (m.model.span.start <= offset) before = i;
-  });
-  return before;
 }
 
 /** Finds the model again after an edit: by name (the index may have moved), else by index. */

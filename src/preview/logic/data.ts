@@ -3,7 +3,7 @@
  * measurements of src/rebuild (averaged over seeds) and the analytic prediction of core/propagate. Plain JSON:
  * the self-contained report embeds it as is. Pure types and helpers.
  */
-import type { LayerKind } from '../../src/core/model';
+import type { LayerKind } from '../../core/model';
 import type { AlternativeId } from './alternatives';
 import type { Badge } from './badges';
 import type { Histogram } from './histogram';
