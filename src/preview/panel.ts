@@ -14,7 +14,8 @@ import type { FixIntent, TextEdit } from '../core/findings';
 import type { Model } from '../core/model';
 import type { FileReport } from '../core/report';
 import type { PreviewHost, PreviewRequest } from './host';
-import { findModel, lsuvIntents, mergeEdits, resolveFixIds, suggestionsFor } from './logic/fixes';
+import { mergeEdits } from '../engine/edits';
+import { findModel, lsuvIntents, resolveFixIds, suggestionsFor } from './logic/fixes';
 import { makeNonce, previewHtml } from './logic/html';
 import {
   sanitizePageState,

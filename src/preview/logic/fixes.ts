@@ -6,10 +6,10 @@
  *
  * Pure: no vscode import.
  */
-import { editsOverlap as overlaps, sameEdit } from '../../core/findings';
-import type { Finding, Fix, FixIntent, TextEdit } from '../../core/findings';
+import type { Finding, Fix, FixIntent } from '../../core/findings';
 import type { InitializerArgs, LayerKind, Model } from '../../core/model';
 import type { FileReport } from '../../core/report';
+import { mergeEdits, type EditPlan } from '../../engine/edits';
 import type { LsuvLayerRequest, PreviewFinding, PreviewSuggestion } from './messages';
 
 /** A stable id for a fix: the same finding and intent get the same id after the file is re-analyzed. */
@@ -57,29 +57,6 @@ export function suggestionsFor(report: FileReport, model: Model): { suggestions:
   return { suggestions, findings };
 }
 
-
-export interface EditPlan {
-  edits: TextEdit[];
-  applied: number;
-  /** Groups left out because their edits overlap an earlier group's. */
-  conflicts: number;
-}
-
-/** Merges groups of edits (one group per fix): duplicates once, overlapping groups skipped; sorted. */
-export function mergeEdits(groups: readonly (readonly TextEdit[])[]): EditPlan {
-  const plan: EditPlan = { edits: [], applied: 0, conflicts: 0 };
-  for (const g of groups) {
-    const fresh = g.filter((e) => !plan.edits.some((p) => sameEdit(p, e)));
-    if (fresh.some((e) => plan.edits.some((p) => overlaps(p, e)))) {
-      plan.conflicts++;
-      continue;
-    }
-    plan.edits.push(...fresh);
-    plan.applied++;
-  }
-  plan.edits.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
-  return plan;
-}
 
 export type FixResolution =
   | { ok: true; plan: EditPlan; titles: string[]; missing: string[] }
