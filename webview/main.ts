@@ -7,7 +7,7 @@
  *
  * The selected alternative's chart comes progressively: when its run would show it later than about a second after
  * the request, a quick look (a real but smaller measurement, marked as such) is drawn first and the full run
- * replaces it (webview/lib/run.ts). `data-first-chart-ms` (the first real chart, quick look or full run) and
+ * replaces it (src/preview/logic/run.ts). `data-first-chart-ms` (the first real chart, quick look or full run) and
  * `data-full-chart-ms` on the body say when, for bench/preview-page.ts and the tests.
  *
  * State (controls, selected alternative, which document and model) is kept with setState/getState, so the panel
@@ -71,7 +71,7 @@ const alts = new Map<AlternativeId, AltState>();
 /**
  * Progressive runs: when the selected alternative's run is estimated to show its chart later than this after the
  * request (or after the start of its run, for an alternative selected later), a quick look is measured first
- * (webview/lib/run.ts) so that a real chart is on screen within about a second; the full run then replaces it.
+ * (src/preview/logic/run.ts) so that a real chart is on screen within about a second; the full run then replaces it.
  */
 const QUICK_DEADLINE_MS = 600;
 /** When the quick look should be on screen (what it can afford: gradients, a larger batch). */

@@ -104,7 +104,7 @@ export interface RunData {
   afterQuickLook?: QuickLookInfo;
 }
 
-/** How a quick look differs from the full run that replaces it (webview/lib/run.ts). */
+/** How a quick look differs from the full run that replaces it (src/preview/logic/run.ts). */
 export interface QuickLookInfo {
   batch: number;
   fullBatch: number;
