@@ -21,6 +21,7 @@ import {
   sanitizePageState,
   validateHostMessage,
   type HostMessage,
+  type LsuvLayerRequest,
   type PageControls,
   type PageState,
   type PreviewPayload,
@@ -32,7 +33,7 @@ import { ALTERNATIVES, alternativeModel, hasKernels, type AlternativeId } from '
 import type { SignalRow } from './lib/charts';
 import { shortOp } from './lib/charts';
 import type { RunData } from '../src/preview/logic/data';
-import { lsuvOfModel, lsuvStds as lsuvStdsOf, type LsuvStd } from '../src/preview/logic/lsuv';
+import { lsuvOfModel, lsuvStds as lsuvStdsOf } from '../src/preview/logic/lsuv';
 import { Cancelled, DEFAULT_MAX_MACS, inputAssumption, predictedFor, runPreview } from '../src/preview/logic/run';
 import { altLabel, PreviewView, type AltState, type ViewModel } from './ui';
 import { el } from './dom';
@@ -63,7 +64,7 @@ let status: ViewModel['status'] = { busy: false, text: 'waiting for the model…
 let toast: ViewModel['toast'];
 let selectedLayer: number | undefined;
 let lsuvState: ViewModel['lsuv'];
-let lsuvStds: LsuvStd[] | undefined;
+let lsuvStds: LsuvLayerRequest[] | undefined;
 let pumping = false;
 let controlsTimer: ReturnType<typeof setTimeout> | undefined;
 const alts = new Map<AlternativeId, AltState>();

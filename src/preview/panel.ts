@@ -21,6 +21,7 @@ import {
   sanitizePageState,
   validateWebviewMessage,
   type HostMessage,
+  type LsuvLayerRequest,
   type PreviewPayload,
   type RememberedSizes,
   type WebviewMessage,
@@ -260,7 +261,7 @@ class PreviewPanel {
     });
   }
 
-  private async applyLsuv(docVersion: number, layers: readonly { layer: number; slot: 'kernel' | 'pointwise'; std: number }[]): Promise<void> {
+  private async applyLsuv(docVersion: number, layers: readonly LsuvLayerRequest[]): Promise<void> {
     const doc = await this.document();
     if (!this.host.fixEdits || !doc) {
       this.post({ type: 'applied', what: 'lsuv', ok: false, message: 'LSUV initializers cannot be written from this build.' });

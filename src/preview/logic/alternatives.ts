@@ -11,7 +11,7 @@ import type { FixIntent } from '../../core/findings';
 import type { InitializerArgs, InitializerRef, LayerKind, LayerNode, Model } from '../../core/model';
 import { recommend, type TargetScaling } from '../../core/recommend';
 import { normalInitializer } from './fixes';
-import type { LsuvStd } from './lsuv';
+import type { LsuvLayerRequest } from './messages';
 
 export type AlternativeId = 'current' | 'suggested' | 'glorot' | 'he' | 'lecun' | 'normal-0.01' | 'normal-1' | 'lsuv';
 
@@ -110,7 +110,7 @@ export function applyIntents(model: Model, intents: readonly FixIntent[]): Model
 }
 
 /** The model with LSUV's per-layer standard deviations as explicit normal initializers. */
-export function withLsuv(model: Model, stds: readonly LsuvStd[]): Model {
+export function withLsuv(model: Model, stds: readonly LsuvLayerRequest[]): Model {
   const intents: FixIntent[] = stds.map((s) => {
     const { to, args } = normalInitializer(model.framework, s.std);
     return { kind: 'setInitializer', layer: s.layer, slot: s.slot, to, args: { ...args, stddev: s.std } };
@@ -122,7 +122,7 @@ export function withLsuv(model: Model, stds: readonly LsuvStd[]): Model {
 export function alternativeModel(
   model: Model,
   id: AlternativeId,
-  extra: { suggestions?: readonly FixIntent[]; lsuv?: readonly LsuvStd[] } = {},
+  extra: { suggestions?: readonly FixIntent[]; lsuv?: readonly LsuvLayerRequest[] } = {},
 ): Model | undefined {
   switch (id) {
     case 'current':

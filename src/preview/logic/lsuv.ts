@@ -17,6 +17,7 @@ import { buildModel, type BuildOptions, type BuiltModel, type TF, type Tensor } 
 import type { InputDistribution } from '../../rebuild/measure';
 import { LSUV_KINDS } from './fixes';
 import type { LsuvLayerResult, LsuvSummary } from './data';
+import type { LsuvLayerRequest } from './messages';
 
 export interface LsuvOptions {
   batch: number;
@@ -156,15 +157,11 @@ async function stdOf(tf: TF, t: Tensor): Promise<number> {
   return Math.sqrt(await varianceOf(tf, t));
 }
 
-/** A kernel's standard deviation as LSUV left it: what the `lsuv` alternative and the LSUV fix write. */
-export interface LsuvStd {
-  layer: number;
-  slot: 'kernel' | 'pointwise';
-  std: number;
-}
-
-/** The standard deviations LSUV arrived at (layers it left with a note, or without a usable value, left out). */
-export function lsuvStds(summary: LsuvSummary): LsuvStd[] {
+/**
+ * The standard deviations LSUV arrived at (layers it left with a note, or without a usable value, left out): what
+ * the `lsuv` alternative rebuilds and what the page asks the host to write.
+ */
+export function lsuvStds(summary: LsuvSummary): LsuvLayerRequest[] {
   return summary.layers.filter((l) => !l.note && l.std > 0 && Number.isFinite(l.std)).map((l) => ({ layer: l.layer, slot: l.slot, std: l.std }));
 }
 
