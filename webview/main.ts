@@ -25,7 +25,6 @@ import {
   type PageControls,
   type PageState,
   type PreviewPayload,
-  type RememberedSizes,
   type WebviewMessage,
 } from '../src/preview/logic/messages';
 import { Backends, BACKEND_LABEL, tf, type ActiveBackend } from './backend';

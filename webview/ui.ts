@@ -10,7 +10,6 @@ import { runsToCsv, lsuvToCsv } from './lib/csv';
 import { quickLookDifferences, type LayerData, type LsuvSummary, type QuickLookInfo, type RunData } from '../src/preview/logic/data';
 import { formatNumber, formatPercent } from '../src/preview/logic/scale';
 import { el, setChildren, standaloneSvg, svgToPng, toDom } from './dom';
-import { toXml } from './lib/vdom';
 
 export type AltState =
   | { state: 'pending' | 'unavailable'; reason?: string }

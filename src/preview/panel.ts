@@ -1,7 +1,7 @@
 /**
  * The preview panel's controller (extension host side). `registerPreview` plugs the panel into the extension's
- * `initlens.preview` command (through the host's `registerHandler`: ./host.ts is all the preview and the extension
- * share) and registers the WebviewPanelSerializer that restores panels after a reload.
+ * `initlens.preview` command (through the host's `registerHandler`; the host, ./host.ts, is the one interface between
+ * the preview and the extension) and registers the WebviewPanelSerializer that restores panels after a reload.
  *
  * One panel per (document, model). The page (webview/main.ts) does all the computing; the controller sends it
  * the model description of the document's current text (debounced on edits: a newer edit cancels the run in
@@ -10,7 +10,7 @@
  * No retainContextWhenHidden: the page keeps its state with setState and is sent the model again when shown.
  */
 import * as vscode from 'vscode';
-import type { FixIntent, TextEdit } from '../core/findings';
+import type { TextEdit } from '../core/findings';
 import type { Model } from '../core/model';
 import type { FileReport } from '../core/report';
 import type { PreviewHost, PreviewRequest } from './host';

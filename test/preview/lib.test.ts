@@ -13,7 +13,7 @@ import { escapeHtml, inlineScript, jsonForScript, makeNonce, previewCsp, preview
 import { alternativeModel, applyIntents, ALTERNATIVES } from '../../src/preview/logic/alternatives';
 import { badgesFor, DEAD_THRESHOLD } from '../../src/preview/logic/badges';
 import { histogramChart, signalChart, smallMultiplesSvg, type SignalRow } from '../../webview/lib/charts';
-import { csvCell, runsToCsv, toCsv, CSV_COLUMNS } from '../../webview/lib/csv';
+import { csvCell, toCsv } from '../../webview/lib/csv';
 import { binValues, densityCurve, fractionBelow, histogramView, mergeHistograms, rebin } from '../../src/preview/logic/histogram';
 import { formatNumber, formatPercent, formatPow10, formatTicks, logDomain, logScale, logTicks, niceTicks } from '../../src/preview/logic/scale';
 import { findAll, h, textOf, toXml } from '../../webview/lib/vdom';
