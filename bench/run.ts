@@ -31,7 +31,7 @@ const PARTS: Part[] = [
   {
     name: 'firstChart',
     what: 'time to first chart in the webview (headless Chromium), examples and two large models',
-    command: (out) => ['--import', 'tsx', 'webview/bench.ts', '--backends', 'wasm,webgl', '--out', out],
+    command: (out) => ['--import', 'tsx', 'bench/preview-page.ts', '--backends', 'wasm,webgl', '--out', out],
   },
   { name: 'editor', what: 'the extension in code-server: activation, event-loop blocks while editing, host memory', module: 'bench/editor-latency.ts', fn: 'runEditorBench' },
   { name: 'bundles', what: 'bundle sizes (extension, engine, worker, web, webview, vsix)', module: 'bench/run.ts', fn: 'bundleSizes' },

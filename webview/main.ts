@@ -7,8 +7,8 @@
  *
  * The selected alternative's chart comes progressively: when its run would show it later than about a second after
  * the request, a quick look (a real but smaller measurement, marked as such) is drawn first and the full run
- * replaces it (webview/lib/run.ts). `data-first-chart-ms` (the first real chart, quick look or full run) and
- * `data-full-chart-ms` on the body say when, for webview/bench.ts and the tests.
+ * replaces it (src/preview/logic/run.ts). `data-first-chart-ms` (the first real chart, quick look or full run) and
+ * `data-full-chart-ms` on the body say when, for bench/preview-page.ts and the tests.
  *
  * State (controls, selected alternative, which document and model) is kept with setState/getState, so the panel
  * restores after a reload without retainContextWhenHidden.
@@ -16,25 +16,24 @@
 import type { FixIntent } from '../src/core/findings';
 import type { Model } from '../src/core/model';
 import { propagate } from '../src/core/propagate';
-import { buildModel } from '../src/rebuild/build';
 import {
   DEFAULT_CONTROLS,
   sanitizePageState,
   validateHostMessage,
   type HostMessage,
+  type LsuvLayerRequest,
   type PageControls,
   type PageState,
   type PreviewPayload,
-  type RememberedSizes,
   type WebviewMessage,
 } from '../src/preview/logic/messages';
 import { Backends, BACKEND_LABEL, tf, type ActiveBackend } from './backend';
-import { ALTERNATIVES, alternativeModel, hasKernels, type AlternativeId } from './lib/alternatives';
+import { ALTERNATIVES, alternativeModel, hasKernels, type AlternativeId } from '../src/preview/logic/alternatives';
 import type { SignalRow } from './lib/charts';
 import { shortOp } from './lib/charts';
-import type { LsuvSummary, RunData } from './lib/data';
-import { lsuv } from './lib/lsuv';
-import { Cancelled, DEFAULT_MAX_MACS, inputAssumption, predictedFor, runPreview } from './lib/run';
+import type { RunData } from '../src/preview/logic/data';
+import { lsuvOfModel, lsuvStds as lsuvStdsOf } from '../src/preview/logic/lsuv';
+import { Cancelled, DEFAULT_MAX_MACS, inputAssumption, predictedFor, runPreview } from '../src/preview/logic/run';
 import { altLabel, PreviewView, type AltState, type ViewModel } from './ui';
 import { el } from './dom';
 
@@ -64,7 +63,7 @@ let status: ViewModel['status'] = { busy: false, text: 'waiting for the model…
 let toast: ViewModel['toast'];
 let selectedLayer: number | undefined;
 let lsuvState: ViewModel['lsuv'];
-let lsuvStds: { layer: number; slot: 'kernel' | 'pointwise'; std: number }[] | undefined;
+let lsuvStds: LsuvLayerRequest[] | undefined;
 let pumping = false;
 let controlsTimer: ReturnType<typeof setTimeout> | undefined;
 const alts = new Map<AlternativeId, AltState>();
@@ -72,7 +71,7 @@ const alts = new Map<AlternativeId, AltState>();
 /**
  * Progressive runs: when the selected alternative's run is estimated to show its chart later than this after the
  * request (or after the start of its run, for an alternative selected later), a quick look is measured first
- * (webview/lib/run.ts) so that a real chart is on screen within about a second; the full run then replaces it.
+ * (src/preview/logic/run.ts) so that a real chart is on screen within about a second; the full run then replaces it.
  */
 const QUICK_DEADLINE_MS = 600;
 /** When the quick look should be on screen (what it can afford: gradients, a larger batch). */
@@ -118,7 +117,7 @@ const view = new PreviewView(root, {
   },
   applyLsuv() {
     if (!payload || !lsuvState?.summary) return;
-    const layers = lsuvState.summary.layers.filter((l) => !l.note && l.std > 0 && Number.isFinite(l.std)).map((l) => ({ layer: l.layer, slot: l.slot, std: l.std }));
+    const layers = lsuvStdsOf(lsuvState.summary);
     if (layers.length) post({ type: 'applyLsuv', docVersion: payload.docVersion, layers });
   },
   sizes(s) {
@@ -421,17 +420,17 @@ async function computeLsuv(): Promise<void> {
   render();
   try {
     active = await backends.ensure(controls.backend);
-    const built = buildModel(tf, model, { seed: controls.seed, spatialSize: controls.spatialSize, inputShape: payload.sizes?.inputShape, timeSteps: payload.sizes?.timeSteps, maxParams: 80_000_000 });
-    if (!built.ok) throw new Error(built.reason);
-    let summary: LsuvSummary;
-    try {
-      summary = await lsuv(tf, built, { batch: controls.batch, seed: controls.seed, input: controls.input, cancelled: () => gen !== generation });
-    } finally {
-      built.dispose();
-    }
+    const r = await lsuvOfModel(
+      tf,
+      model,
+      { seed: controls.seed, spatialSize: controls.spatialSize, inputShape: payload.sizes?.inputShape, timeSteps: payload.sizes?.timeSteps, maxParams: 80_000_000 },
+      { batch: controls.batch, seed: controls.seed, input: controls.input, cancelled: () => gen !== generation },
+    );
+    if (!r.ok) throw new Error(r.reason);
+    const summary = r.summary;
     if (gen !== generation) return;
     lsuvState = { state: 'done', summary, canApply: payload.lsuvFixes, alternative: from };
-    lsuvStds = summary.layers.filter((l) => !l.note && l.std > 0 && Number.isFinite(l.std)).map((l) => ({ layer: l.layer, slot: l.slot, std: l.std }));
+    lsuvStds = lsuvStdsOf(summary);
     if (lsuvStds.length) {
       alts.set('lsuv', { state: 'pending' });
       selected = 'lsuv';

@@ -4,8 +4,8 @@
  * measured by the CLI. Exports download directly. The theme follows the system (prefers-color-scheme).
  */
 import type { RememberedSizes } from '../src/preview/logic/messages';
-import type { AlternativeId } from './lib/alternatives';
-import type { ReportData } from './lib/data';
+import type { AlternativeId } from '../src/preview/logic/alternatives';
+import type { ReportData } from '../src/preview/logic/data';
 import { PreviewView, type AltState, type ViewModel } from './ui';
 import { el } from './dom';
 

@@ -4,13 +4,12 @@
  * Workspace text (file, model and layer names, finding messages) only ever goes in as text.
  */
 import type { PageControls, PreviewFinding, PreviewSuggestion, RememberedSizes } from '../src/preview/logic/messages';
-import { ALTERNATIVES, type AlternativeId, type AlternativeInfo } from './lib/alternatives';
+import { ALTERNATIVES, type AlternativeId, type AlternativeInfo } from '../src/preview/logic/alternatives';
 import { activationHistogram, signalChart, signalRows, smallMultiplesSvg, sparkline, weightHistogram, type SignalRow } from './lib/charts';
 import { runsToCsv, lsuvToCsv } from './lib/csv';
-import { quickLookDifferences, type LayerData, type LsuvSummary, type QuickLookInfo, type RunData } from './lib/data';
-import { formatNumber, formatPercent } from './lib/scale';
+import { quickLookDifferences, type LayerData, type LsuvSummary, type QuickLookInfo, type RunData } from '../src/preview/logic/data';
+import { formatNumber, formatPercent } from '../src/preview/logic/scale';
 import { el, setChildren, standaloneSvg, svgToPng, toDom } from './dom';
-import { toXml } from './lib/vdom';
 
 export type AltState =
   | { state: 'pending' | 'unavailable'; reason?: string }

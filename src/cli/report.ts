@@ -14,14 +14,11 @@ import type { Model } from '../core/model';
 import { checkText } from '../engine/check';
 import { suggestionsFor } from '../preview/logic/fixes';
 import { reportHtml } from '../preview/logic/html';
-import type { TF } from '../rebuild/build';
-import { buildModel } from '../rebuild/build';
-import type { InputDistribution } from '../rebuild/measure';
-import { ALTERNATIVES, alternativeModel, hasKernels, type AlternativeId } from '../../webview/lib/alternatives';
-import type { LsuvSummary, ReportData, RunOutcome } from '../../webview/lib/data';
-import { lsuv } from '../../webview/lib/lsuv';
-import { DEFAULT_MAX_MACS, inputSummary, runPreview } from '../../webview/lib/run';
-import { themeCss } from '../../webview/lib/themes';
+import { ALTERNATIVES, alternativeModel, hasKernels, type AlternativeId } from '../preview/logic/alternatives';
+import type { LsuvSummary, ReportData, RunOutcome } from '../preview/logic/data';
+import { lsuvOfModel, lsuvStds } from '../preview/logic/lsuv';
+import { DEFAULT_MAX_MACS, inputSummary, runPreview, type InputDistribution, type TF } from '../preview/logic/run';
+import { themeCss } from '../preview/logic/themes';
 import { displayPath, messageOf } from './files';
 import { VERSION } from './meta';
 import { readSource } from './read';
@@ -271,14 +268,10 @@ export async function buildReport(text: string, fileName: string, args: ReportAr
   }
   const current = runs.find((r) => r.ok && r.data.alternative === 'current');
   if (args.lsuv && current && kernels) {
-    const built = buildModel(tf, model, { seed: args.seed, spatialSize: args.spatialSize, inputShape: args.inputShape, timeSteps: args.timeSteps });
-    if (built.ok) {
-      try {
-        lsuvSummary = await lsuv(tf, built, { batch: args.batch, seed: args.seed, input: args.input });
-      } finally {
-        built.dispose();
-      }
-      const stds = lsuvSummary.layers.filter((l) => !l.note && l.std > 0 && Number.isFinite(l.std)).map((l) => ({ layer: l.layer, slot: l.slot, std: l.std }));
+    const r = await lsuvOfModel(tf, model, { seed: args.seed, spatialSize: args.spatialSize, inputShape: args.inputShape, timeSteps: args.timeSteps }, { batch: args.batch, seed: args.seed, input: args.input });
+    if (r.ok) {
+      lsuvSummary = r.summary;
+      const stds = lsuvStds(lsuvSummary);
       const m = stds.length ? alternativeModel(model, 'lsuv', { lsuv: stds }) : undefined;
       if (m) runs.push(await runPreview(tf, m, { ...common, alternative: 'lsuv' }));
     }

@@ -72,8 +72,3 @@ export function countFindings(files: readonly CheckedFile[]): Counts {
 }
 
 const COUNT_KEY: Record<Severity, keyof Counts> = { error: 'errors', warning: 'warnings', info: 'infos' };
-
-/** Layers a user counts: every node except model inputs. */
-export function layerCount(layers: readonly { kind: string }[]): number {
-  return layers.filter((l) => l.kind !== 'input').length;
-}

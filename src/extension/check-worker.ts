@@ -14,7 +14,7 @@ import { packModels } from './pack-models';
 import { splitOutcome, type HostMessage, type WorkerMessage } from './logic/worker-protocol';
 
 const host = parentPort;
-if (!host) throw new Error('checkWorker.js runs as a worker thread of the InitLens extension');
+if (!host) throw new Error('check-worker.js runs as a worker thread of the InitLens extension');
 
 /** Reports with more layers than this send their models packed (a hand-written model file has far fewer). */
 const PACK_ABOVE_LAYERS = 200;

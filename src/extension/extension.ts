@@ -15,9 +15,10 @@ import { docsUrl } from './logic/diagnostics';
 import { fixAllPlan } from './logic/fixes';
 import { languagesOfActivationEvents } from './logic/languages';
 import { checkOptionsOf, readSettings, type Settings } from './logic/settings';
+import type { PreviewHandler } from '../preview/host';
 import { registerPreview } from '../preview/panel';
-import { modelIndexAt } from '../preview/logic/fixes';
-import { isPreviewArgs, previewHandler, registerPreviewHandler, type PreviewHandler } from './preview';
+import { modelIndexAt } from './logic/codelens';
+import { isPreviewArgs, previewHandler, registerPreviewHandler } from './preview';
 import type { Engine, Services } from './services';
 import { createChecker } from './create-checker';
 import { StatusItem } from './status';
@@ -221,9 +222,9 @@ export function activate(context: vscode.ExtensionContext): InitLensApi {
     }),
   );
 
-  // The preview panel plugs into initlens.preview; it checks the current text of the document it shows (the
-  // stored report when it is current), whatever the settings say about diagnostics. The LSUV fix edits are made on
-  // this thread (a rare, small job).
+  // The preview panel plugs into initlens.preview through its host; it checks the current text of the document it
+  // shows (the stored report when it is current), whatever the settings say about diagnostics. The LSUV fix edits
+  // are made on this thread (a rare, small job).
   const previewReport = async (doc: vscode.TextDocument): Promise<FileReport | undefined> => {
     const current = validator.current(doc);
     if (current) return current.report;
@@ -232,7 +233,13 @@ export function activate(context: vscode.ExtensionContext): InitLensApi {
     return outcome?.kind === 'checked' ? outcome.report : undefined;
   };
   context.subscriptions.push(
-    registerPreview(context, previewReport, { fixEdits: async (text, fileName, model, intent) => (await services.engine()).fixEdits(text, fileName, model, intent), log }),
+    registerPreview(context, {
+      report: previewReport,
+      settings: settingsFor,
+      fixEdits: async (text, fileName, model, intent) => (await services.engine()).fixEdits(text, fileName, model, intent),
+      log,
+      registerHandler: registerPreviewHandler,
+    }),
   );
 
   // Documents already open when the extension starts (after activation returns: timers).

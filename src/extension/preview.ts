@@ -1,22 +1,10 @@
 /**
- * `initlens.preview`: the CodeLens "Preview" and the command palette run it. The preview panel is built
- * elsewhere and plugs in with `registerPreviewHandler` (also returned by `activate` as the extension's API); until
- * a handler is registered, the command says plainly that the preview is not available in this build.
+ * `initlens.preview`: the CodeLens "Preview" and the command palette run it. The preview panel (src/preview) plugs
+ * in with `registerPreviewHandler`, which activate() hands it as part of its `PreviewHost` (and returns as the
+ * extension's API); until a handler is registered, the command says plainly that the preview is not available.
  */
 import * as vscode from 'vscode';
-import type { ModelReport } from '../core/report';
-
-export interface PreviewRequest {
-  /** The document holding the model. */
-  uri: vscode.Uri;
-  /** Index of the model in the document's report, and its name. */
-  modelIndex: number;
-  modelName: string;
-  /** The model and its prediction, from the document's latest check (absent if the document is not checked). */
-  model?: ModelReport;
-}
-
-export type PreviewHandler = (request: PreviewRequest) => unknown;
+import type { PreviewHandler } from '../preview/host';
 
 let handler: PreviewHandler | undefined;
 

@@ -1,7 +1,7 @@
 /**
  * The preview panel's controller (extension host side). `registerPreview` plugs the panel into the extension's
- * `initlens.preview` command (through `registerPreviewHandler`, src/extension/preview.ts) and registers the
- * WebviewPanelSerializer that restores panels after a reload.
+ * `initlens.preview` command (through the host's `registerHandler`; the host, ./host.ts, is the one interface between
+ * the preview and the extension) and registers the WebviewPanelSerializer that restores panels after a reload.
  *
  * One panel per (document, model). The page (webview/main.ts) does all the computing; the controller sends it
  * the model description of the document's current text (debounced on edits: a newer edit cancels the run in
@@ -10,17 +10,18 @@
  * No retainContextWhenHidden: the page keeps its state with setState and is sent the model again when shown.
  */
 import * as vscode from 'vscode';
-import type { FixIntent, TextEdit } from '../core/findings';
+import type { TextEdit } from '../core/findings';
 import type { Model } from '../core/model';
 import type { FileReport } from '../core/report';
-import { readSettings } from '../extension/logic/settings';
-import { registerPreviewHandler, type PreviewRequest } from '../extension/preview';
-import { findModel, lsuvIntents, mergeEdits, resolveFixIds, suggestionsFor } from './logic/fixes';
+import type { PreviewHost, PreviewRequest } from './host';
+import { mergeEdits } from '../engine/edits';
+import { findModel, lsuvIntents, resolveFixIds, suggestionsFor } from './logic/fixes';
 import { makeNonce, previewHtml } from './logic/html';
 import {
   sanitizePageState,
   validateWebviewMessage,
   type HostMessage,
+  type LsuvLayerRequest,
   type PreviewPayload,
   type RememberedSizes,
   type WebviewMessage,
@@ -28,16 +29,7 @@ import {
 
 export const PREVIEW_VIEW_TYPE = 'initlens.preview';
 
-export type GetReport = (doc: vscode.TextDocument) => FileReport | undefined | Promise<FileReport | undefined>;
-
 export interface PreviewOptions {
-  /**
-   * Turns a fix intent into text edits with the analyzer's fixer (the engine's `analyzerFor(fileName).fixEdits`),
-   * for the LSUV initializers. Without it, LSUV values are shown but cannot be written into the source.
-   */
-  fixEdits?: (text: string, fileName: string, model: Model, intent: FixIntent) => TextEdit[] | undefined | Promise<TextEdit[] | undefined>;
-  /** Where the panel logs (validation failures, backend fallbacks, timings). */
-  log?: Pick<vscode.LogOutputChannel, 'info' | 'warn' | 'error'>;
   /** Debounce of edits before the page is sent the new model (ms). Default 400. */
   debounceMs?: number;
 }
@@ -72,7 +64,7 @@ class PreviewPanel {
     public modelName: string,
     public modelIndex: number,
     private readonly ctx: vscode.ExtensionContext,
-    private readonly getReport: GetReport,
+    private readonly host: PreviewHost,
     private readonly options: PreviewOptions,
     private readonly onDispose: (p: PreviewPanel) => void,
   ) {
@@ -107,7 +99,7 @@ class PreviewPanel {
   }
 
   private log(level: 'info' | 'warn' | 'error', message: string): void {
-    const l = this.options.log;
+    const l = this.host.log;
     if (l) l[level](`preview: ${message}`);
   }
 
@@ -139,7 +131,7 @@ class PreviewPanel {
     const version = doc.version;
     let report: FileReport | undefined;
     try {
-      report = await this.getReport(doc);
+      report = await this.host.report(doc);
     } catch (e) {
       this.log('error', `the report of ${displayName(this.uri)} failed: ${(e as Error).message}`);
     }
@@ -163,7 +155,7 @@ class PreviewPanel {
     }
     this.modelIndex = index;
     const { suggestions, findings } = suggestionsFor(report, mr.model);
-    const settings = readSettings((k) => vscode.workspace.getConfiguration('initlens', doc.uri).get(k)).settings;
+    const settings = this.host.settings(doc.uri);
     const payload: PreviewPayload = {
       uri: this.uri.toString(),
       file: displayName(this.uri),
@@ -172,7 +164,7 @@ class PreviewPanel {
       model: mr.model,
       findings,
       suggestions,
-      lsuvFixes: !!this.options.fixEdits && !doc.isClosed,
+      lsuvFixes: !!this.host.fixEdits && !doc.isClosed,
       input: settings.input,
       thresholds: settings.thresholds,
       sizes: this.ctx.workspaceState.get<RememberedSizes>(sizesKey(this.uri, mr.model.name)),
@@ -240,7 +232,7 @@ class PreviewPanel {
   }
 
   private async currentModel(doc: vscode.TextDocument): Promise<{ report: FileReport; model: Model } | undefined> {
-    const report = await this.getReport(doc);
+    const report = await this.host.report(doc);
     if (!report) return undefined;
     const i = findModel(report, this.modelName, this.modelIndex);
     return i === undefined ? undefined : { report, model: report.models[i].model };
@@ -269,10 +261,9 @@ class PreviewPanel {
     });
   }
 
-  private async applyLsuv(docVersion: number, layers: readonly { layer: number; slot: 'kernel' | 'pointwise'; std: number }[]): Promise<void> {
-    const fixEdits = this.options.fixEdits;
+  private async applyLsuv(docVersion: number, layers: readonly LsuvLayerRequest[]): Promise<void> {
     const doc = await this.document();
-    if (!fixEdits || !doc) {
+    if (!this.host.fixEdits || !doc) {
       this.post({ type: 'applied', what: 'lsuv', ok: false, message: 'LSUV initializers cannot be written from this build.' });
       return;
     }
@@ -295,7 +286,7 @@ class PreviewPanel {
     const groups: TextEdit[][] = [];
     const refused: number[] = [];
     for (const intent of intents.intents) {
-      const edits = await fixEdits(text, doc.fileName, cur.model, intent);
+      const edits = await this.host.fixEdits(text, doc.fileName, cur.model, intent);
       if (edits && edits.length) groups.push(edits);
       else refused.push(intent.layer);
     }
@@ -350,15 +341,12 @@ function base64ToBytes(b64: string): Uint8Array {
   return out;
 }
 
-/**
- * Registers the preview: the handler of `initlens.preview` and the panel serializer. Call from activate().
- * `getReport` must return the report of the document's current text (it may be async).
- */
-export function registerPreview(context: vscode.ExtensionContext, getReport: GetReport, options: PreviewOptions = {}): vscode.Disposable {
+/** Registers the preview: the handler of `initlens.preview` and the panel serializer. Call from activate(). */
+export function registerPreview(context: vscode.ExtensionContext, host: PreviewHost, options: PreviewOptions = {}): vscode.Disposable {
   const panels = new Set<PreviewPanel>();
   const forget = (p: PreviewPanel) => void panels.delete(p);
   const create = (panel: vscode.WebviewPanel, uri: vscode.Uri, modelName: string, modelIndex: number) => {
-    const p = new PreviewPanel(panel, uri, modelName, modelIndex, context, getReport, options, forget);
+    const p = new PreviewPanel(panel, uri, modelName, modelIndex, context, host, options, forget);
     panels.add(p);
     return p;
   };
@@ -401,7 +389,7 @@ export function registerPreview(context: vscode.ExtensionContext, getReport: Get
   };
 
   const disposables: vscode.Disposable[] = [
-    registerPreviewHandler(handler),
+    host.registerHandler(handler),
     vscode.window.registerWebviewPanelSerializer(PREVIEW_VIEW_TYPE, serializer),
     vscode.workspace.onDidChangeTextDocument((e) => {
       if (e.contentChanges.length === 0) return;

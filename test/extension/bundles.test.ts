@@ -14,15 +14,26 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import vm from 'node:vm';
+import { minimatch } from 'minimatch';
 import { cancellationToken, CodeActionKind, createFakeVscode, type FakeDocument, type FakeHost, Position, until } from './fake-vscode';
 import { example, exampleFiles, ROOT, TORCH_MODELS } from './helpers';
 
 const DIST = join(ROOT, 'dist');
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 
+const BUNDLES = ['extension.js', 'engine.js', 'check-worker.js', 'web/extension.js'];
 
 before(() => {
-  buildIfStale(['extension.js', 'engine.js', 'check-worker.js', 'web/extension.js'].map((f) => join(DIST, f)));
+  buildIfStale(BUNDLES.map((f) => join(DIST, f)));
+});
+
+test('the package ships every bundle (.vscodeignore leaves out everything else)', () => {
+  const lines = readFileSync(join(ROOT, '.vscodeignore'), 'utf8').split('\n').map((l) => l.trim());
+  assert.ok(lines.includes('**'), 'everything is left out first');
+  const shipped = lines.filter((l) => l.startsWith('!')).map((l) => l.slice(1));
+  const files = [...BUNDLES.map((f) => `dist/${f}`), 'dist/webview/preview.js', 'dist/webview/preview.css', 'package.json'];
+  assert.deepEqual([pkg.main, pkg.browser].map((f: string) => f.replace(/^\.\//, '')).filter((f) => !files.includes(f)), [], 'the manifest names a bundle this test does not know');
+  for (const f of files) assert.ok(shipped.some((g) => minimatch(f, g)), `${f} is not in the package (.vscodeignore)`);
 });
 
 interface ExtensionModule {

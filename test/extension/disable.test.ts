@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { disableFileEdit, disableLineEdit } from '../../src/extension/logic/disable';
-import { applyEdits } from '../../src/extension/logic/fixes';
+import { applyEdits } from '../../src/engine/edits';
 import { check, checkSource, exampleFiles } from './helpers';
 
 const key = (f: { ruleId: string; span: { start: number } ; message: string }) => `${f.ruleId}|${f.message}`;

@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ts } from 'ts-morph';
 import type { Finding } from '../../src/core/findings';
-import { applyEdits, fixableCount, fixAllPlan, quickFixesOf } from '../../src/extension/logic/fixes';
+import { applyEdits } from '../../src/engine/edits';
+import { fixableCount, fixAllPlan, quickFixesOf } from '../../src/extension/logic/fixes';
 import { check, checkSource, exampleFiles } from './helpers';
 
 function parses(text: string, name: string): boolean {

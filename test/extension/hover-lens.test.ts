@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DEFAULT_THRESHOLDS } from '../../src/core/rules';
-import { modelLenses, modelLensTitle, signalVerdict, weightedBeforeReadout } from '../../src/extension/logic/codelens';
+import { modelIndexAt, modelLenses, modelLensTitle, signalVerdict, weightedBeforeReadout } from '../../src/extension/logic/codelens';
+import { checkText } from '../../src/engine/check';
 import { layerAt, layerHoverMarkdown, modelAt, modelHoverMarkdown } from '../../src/extension/logic/hover';
 import { generateModelFile } from '../../bench/lint-latency';
 import { findingCounts, findingsOfModel } from '../../src/extension/logic/diagnostics';
@@ -134,4 +135,19 @@ test('findingCounts counts per model what findingsOfModel finds, in one pass', (
       report.models.map((m) => findingsOfModel(report, m).length),
     );
   }
+});
+
+test('the Preview command without a lens takes the model under the cursor, else the nearest one before it', () => {
+  const text = `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential();
+model.add(tf.layers.dense({ inputShape: [64], units: 64, activation: 'relu' }));
+model.add(tf.layers.dense({ units: 10 }));
+
+const other = tf.sequential({ layers: [tf.layers.dense({ inputShape: [3], units: 2 })] });
+`;
+  const two = checkText(text, 'm.ts');
+  assert.equal(two.models.length, 2);
+  assert.equal(modelIndexAt(two.models, two.models[1].model.layers[0].span.start + 1), 1);
+  assert.equal(modelIndexAt(two.models, 0), 0);
+  assert.equal(modelIndexAt(two.models, text.length), 1);
 });

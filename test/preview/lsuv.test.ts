@@ -14,8 +14,8 @@ import type { Model } from '../../src/core/model';
 import { normalInitializer } from '../../src/preview/logic/fixes';
 import { buildModel } from '../../src/rebuild/build';
 import { measure } from '../../src/rebuild/measure';
-import { alternativeModel } from '../../webview/lib/alternatives';
-import { lsuv, lsuvFactor, LSUV_TOLERANCE, withinTolerance } from '../../webview/lib/lsuv';
+import { alternativeModel } from '../../src/preview/logic/alternatives';
+import { lsuv, lsuvFactor, LSUV_TOLERANCE, withinTolerance } from '../../src/preview/logic/lsuv';
 import { act, getTf, mlp, model, ref, type NodeSpec } from '../rebuild/helpers';
 
 let tf: Awaited<ReturnType<typeof getTf>>;

@@ -12,6 +12,7 @@ import type { FixIntent } from '../../src/core/findings';
 import type { Model } from '../../src/core/model';
 import { checkText } from '../../src/engine/check';
 import { analyzerFor } from '../../src/engine/languages';
+import type { PreviewHandler, PreviewSettings } from '../../src/preview/host';
 import type { HostMessage, PreviewPayload } from '../../src/preview/logic/messages';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -194,7 +195,6 @@ function createFake() {
       },
       onDidChangeTextDocument: onChange.event,
       onDidChangeConfiguration: onConfig.event,
-      getConfiguration: () => ({ get: (k: string) => (k === 'input' ? { mean: 0, std: 1 } : undefined) }),
       asRelativePath: (u: Uri) => u.path.replace(/^\/ws\//, ''),
       getWorkspaceFolder: () => ({ uri: Uri.file('/ws') }),
       applyEdit: async (e: WorkspaceEdit) => {
@@ -244,8 +244,6 @@ M._load = function (request: string, parent: unknown, isMain: boolean) {
 };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { registerPreview } = require('../../src/preview/panel') as typeof import('../../src/preview/panel');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { previewHandler } = require('../../src/extension/preview') as typeof import('../../src/extension/preview');
 
 const TEXT = `import * as tf from '@tensorflow/tfjs';
 const model = tf.sequential({ name: 'net' });
@@ -257,11 +255,24 @@ model.add(tf.layers.dense({ units: 10 }));
 const doc = new Doc(Uri.parse('file:///ws/net.ts'), TEXT);
 fake.docs.push(doc);
 const logs: string[] = [];
-registerPreview(fake.context as never, (d) => checkText(d.getText(), d.fileName), {
-  fixEdits: (text: string, fileName: string, model: Model, intent: FixIntent) => analyzerFor(fileName)?.fixEdits(text, model, intent),
-  log: { info: (m: string) => logs.push(`info ${m}`), warn: (m: string) => logs.push(`warn ${m}`), error: (m: string) => logs.push(`error ${m}`) },
-  debounceMs: 10,
-});
+// The host the extension gives the preview (src/preview/host.ts), with settings that are not the defaults.
+const SETTINGS: PreviewSettings = { input: { mean: 0.5, std: 0.29 }, thresholds: { vanishing: 0.02, exploding: 50 } };
+let handler: PreviewHandler | undefined;
+registerPreview(
+  fake.context as never,
+  {
+    report: (d) => checkText(d.getText(), d.fileName),
+    settings: () => SETTINGS,
+    fixEdits: (text: string, fileName: string, model: Model, intent: FixIntent) => analyzerFor(fileName)?.fixEdits(text, model, intent),
+    log: { info: (m: string) => logs.push(`info ${m}`), warn: (m: string) => logs.push(`warn ${m}`), error: (m: string) => logs.push(`error ${m}`) },
+    registerHandler: (h) => {
+      handler = h;
+      return { dispose: () => (handler = undefined) } as never;
+    },
+  },
+  { debounceMs: 10 },
+);
+const previewHandler = () => handler;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const loads = (p: FakePanel) => p.posted.filter((m): m is Extract<HostMessage, { type: 'load' }> => m.type === 'load');
@@ -284,6 +295,7 @@ describe('preview panel controller', () => {
     const p = lastPayload(panel);
     assert.equal(p.modelName, 'net');
     assert.equal(p.file, 'net.ts');
+    assert.deepEqual({ input: p.input, thresholds: p.thresholds }, SETTINGS, 'the host’s settings');
     assert.equal(p.model.layers.length, 3);
     assert.ok(p.suggestions.length >= 1 && p.lsuvFixes);
     assert.equal(panel.title, 'InitLens: net');

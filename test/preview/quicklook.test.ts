@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { before, beforeEach, describe, it } from 'node:test';
 import { buildModel, type BuiltModel } from '../../src/rebuild/build';
 import { measure } from '../../src/rebuild/measure';
-import { Cancelled, estimateMeasureMs, QUICK_MIN_BATCH, QUICK_TIME_STEPS, resetCalibration, runPreview, shortenSequences, type RunOptions } from '../../webview/lib/run';
-import { quickLookDifferences, type RunData, type RunOutcome } from '../../webview/lib/data';
+import { Cancelled, estimateMeasureMs, QUICK_MIN_BATCH, QUICK_TIME_STEPS, resetCalibration, runPreview, shortenSequences, type RunOptions } from '../../src/preview/logic/run';
+import { quickLookDifferences, type RunData, type RunOutcome } from '../../src/preview/logic/data';
 import { act, getTf, model, ref, type NodeSpec } from '../rebuild/helpers';
 
 let tf: Awaited<ReturnType<typeof getTf>>;

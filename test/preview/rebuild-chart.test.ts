@@ -16,8 +16,8 @@ import { before, describe, it } from 'node:test';
 import type { Framework, InitializerRef } from '../../src/core/model';
 import { signalRows } from '../../webview/lib/charts';
 import { CSV_COLUMNS, runsToCsv } from '../../webview/lib/csv';
-import type { RunData, RunOutcome } from '../../webview/lib/data';
-import { Cancelled, readoutAtLogits, runPreview, type RunOptions } from '../../webview/lib/run';
+import type { RunData, RunOutcome } from '../../src/preview/logic/data';
+import { Cancelled, readoutAtLogits, runPreview, type RunOptions } from '../../src/preview/logic/run';
 import { act, getTf, model, ref, type NodeSpec } from '../rebuild/helpers';
 
 let tf: Awaited<ReturnType<typeof getTf>>;

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import type { ReportData } from '../../webview/lib/data';
+import type { ReportData } from '../../src/preview/logic/data';
 import { parseReportArgs, runReport } from '../../src/cli/report';
 
 const REPO = path.resolve(__dirname, '..', '..');

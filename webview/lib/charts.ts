@@ -7,9 +7,9 @@
  * data-* attributes for tests and the accessible table. Layer names are workspace text: they only ever appear
  * as text children. Pure.
  */
-import type { LayerData, RunData, WeightData } from './data';
-import { densityCurve, histogramView, type Histogram } from './histogram';
-import { formatNumber, formatPercent, formatPow10, formatTicks, linearScale, logDomain, logScale, logTicks, niceTicks, type Scale } from './scale';
+import type { LayerData, RunData, WeightData } from '../../src/preview/logic/data';
+import { densityCurve, histogramView, type Histogram } from '../../src/preview/logic/histogram';
+import { formatNumber, formatPercent, formatPow10, formatTicks, linearScale, logDomain, logScale, logTicks, niceTicks, type Scale } from '../../src/preview/logic/scale';
 import { h, type VNode } from './vdom';
 
 export interface SignalRow {

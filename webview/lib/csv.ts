@@ -3,7 +3,7 @@
  * breaks quoted, quotes doubled). Text cells that a spreadsheet would read as a formula (=, +, -, @, tab, CR at
  * the start) get a leading apostrophe (OWASP CSV injection); numbers are written in full precision. Pure.
  */
-import type { LsuvSummary, RunData } from './data';
+import type { LsuvSummary, RunData } from '../../src/preview/logic/data';
 
 export type Cell = string | number | boolean | undefined;
 

@@ -7,7 +7,8 @@ import type { Severity } from '../../core/findings';
 import type { Span } from '../../core/model';
 import type { ModelReport } from '../../core/report';
 import { factor } from '../../core/format';
-import { type CheckedFile, countFindings, layerCount, rangeOf, type RunResult } from '../results';
+import { layerCount } from '../../engine/summary';
+import { type CheckedFile, countFindings, rangeOf, type RunResult } from '../results';
 
 export interface TextOptions {
   color: boolean;

@@ -1,14 +1,15 @@
 /**
  * The CodeLens above each model: its layer count and the predicted scale of the signal entering its read-out
  * ("10 layers · signal ×7.6e-4 after 8 weighted layers"), with bounds when sizes are unknown, and the Preview
- * lens's arguments. Numbers are formatted as everywhere else (`core/format`).
+ * lens's arguments, and the model under the cursor for a Preview asked from elsewhere. Numbers are formatted as
+ * everywhere else (`core/format`).
  *
  * Pure: no vscode import.
  */
 import { WEIGHTED_KINDS, type Span } from '../../core/model';
 import type { FileReport, Moment, ModelReport } from '../../core/report';
 import type { SignalThresholds } from '../../core/rules/types';
-import { layerCount } from '../../cli/results';
+import { layerCount } from '../../engine/summary';
 import { factor } from '../../core/format';
 import { findingCounts } from './diagnostics';
 
@@ -83,4 +84,25 @@ export function modelLenses(report: FileReport, thresholds?: SignalThresholds): 
       preview: { modelName: m.model.name, modelIndex: i, offset: m.model.span.start },
     };
   });
+}
+
+/** Index of the model whose construction spans the offset (the innermost), else the nearest one before it, else 0. */
+export function modelIndexAt(models: readonly ModelReport[], offset: number): number {
+  let best = -1;
+  let bestLen = Infinity;
+  models.forEach((m, i) => {
+    const spans = [m.model.span, ...m.model.layers.map((l) => l.span)];
+    const lo = Math.min(...spans.map((s) => s.start));
+    const hi = Math.max(...spans.map((s) => s.end));
+    if (offset >= lo && offset <= hi && hi - lo < bestLen) {
+      best = i;
+      bestLen = hi - lo;
+    }
+  });
+  if (best >= 0) return best;
+  let before = 0;
+  models.forEach((m, i) => {
+    if (m.model.span.start <= offset) before = i;
+  });
+  return before;
 }

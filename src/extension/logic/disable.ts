@@ -49,6 +49,16 @@ function listHas(list: string, ruleId: string): boolean {
     .includes(ruleId);
 }
 
+/**
+ * `ruleId` added to the rule list of a disable comment (`m`: its prefix and its list, matched on the line from
+ * `line.start`); an empty edit at the line's end when the list has it already.
+ */
+function addToList(line: { start: number; end: number }, m: RegExpExecArray, ruleId: string): TextEdit {
+  if (listHas(m[2], ruleId)) return { span: { start: line.end, end: line.end }, newText: '' };
+  const endOfList = line.start + m[1].length + m[2].length;
+  return { span: { start: endOfList, end: endOfList }, newText: `, ${ruleId}` };
+}
+
 /** Disables `ruleId` for the line holding `offset`. */
 export function disableLineEdit(text: string, offset: number, ruleId: string, style: CommentStyle): TextEdit {
   const start = lineStartOf(text, offset);
@@ -57,11 +67,7 @@ export function disableLineEdit(text: string, offset: number, ruleId: string, st
   if (prev) {
     const line = text.slice(prev.start, prev.end);
     const m = NEXT_LINE[style].exec(line);
-    if (m) {
-      if (listHas(m[2], ruleId)) return { span: { start: prev.end, end: prev.end }, newText: '' };
-      const endOfList = prev.start + m[1].length + m[2].length;
-      return { span: { start: endOfList, end: endOfList }, newText: `, ${ruleId}` };
-    }
+    if (m) return addToList(prev, m, ruleId);
   }
   const comment = style === 'python' ? `# initlens: disable=${ruleId}` : `// initlens-disable-next-line ${ruleId}`;
   return { span: { start, end: start }, newText: `${indent}${comment}${eolOf(text)}` };
@@ -96,11 +102,7 @@ export function disableFileEdit(text: string, ruleId: string, style: CommentStyl
     const l = lineAt(p);
     const s = text.slice(l.start, l.end);
     const m = FILE_LEVEL[style].exec(s);
-    if (m) {
-      if (listHas(m[2], ruleId)) return { span: { start: l.end, end: l.end }, newText: '' };
-      const endOfList = l.start + m[1].length + m[2].length;
-      return { span: { start: endOfList, end: endOfList }, newText: `, ${ruleId}` };
-    }
+    if (m) return addToList(l, m, ruleId);
     if (!leadingComment.test(s)) break;
     p = l.next;
   }

@@ -7,8 +7,10 @@
  *
  * Pure: no vscode import.
  */
-import { editsOverlap as overlaps, sameEdit } from '../../core/findings';
 import type { Finding, Fix, TextEdit } from '../../core/findings';
+import { mergeEdits } from '../../engine/edits';
+
+const hasEdits = (fix: Fix): boolean => !!fix.edits && fix.edits.length > 0;
 
 export interface QuickFix {
   title: string;
@@ -19,7 +21,7 @@ export interface QuickFix {
 }
 
 export function quickFixesOf(finding: Finding): QuickFix[] {
-  const fixes = finding.fixes.filter((f) => f.edits && f.edits.length > 0);
+  const fixes = finding.fixes.filter(hasEdits);
   return fixes.map((fix) => ({ title: fix.title, edits: fix.edits!, isPreferred: fixes.length === 1, safe: fix.safe }));
 }
 
@@ -40,46 +42,21 @@ export interface FixAllPlan {
   skippedConflicts: number;
 }
 
-
-/** The first applicable fix of each finding, in text order, without conflicts. */
+/** The first applicable fix of each finding, in text order, merged without conflicts (src/engine/edits.ts). */
 export function fixAllPlan(findings: readonly Finding[], options: FixAllOptions): FixAllPlan {
-  const plan: FixAllPlan = { edits: [], applied: 0, skippedUnsafe: 0, skippedConflicts: 0 };
-  const candidates = findings
-    .filter((f) => options.ruleId === undefined || f.ruleId === options.ruleId)
-    .map((f) => f.fixes.find((x) => x.edits && x.edits.length > 0 && (x.safe || options.includeUnsafe)) ?? unsafeOnly(f, plan))
-    .filter((x): x is Fix => x !== undefined);
-  for (const fix of candidates) {
-    const edits = fix.edits!.filter((e) => !plan.edits.some((p) => sameEdit(p, e)));
-    if (edits.length === 0) {
-      plan.applied++; // the same edit already planned for another finding
-      continue;
-    }
-    if (edits.some((e) => plan.edits.some((p) => overlaps(p, e)))) {
-      plan.skippedConflicts++;
-      continue;
-    }
-    plan.edits.push(...edits);
-    plan.applied++;
+  let skippedUnsafe = 0;
+  const chosen: Fix[] = [];
+  for (const f of findings) {
+    if (options.ruleId !== undefined && f.ruleId !== options.ruleId) continue;
+    const fix = f.fixes.find((x) => hasEdits(x) && (x.safe || options.includeUnsafe));
+    if (fix) chosen.push(fix);
+    else if (f.fixes.some((x) => hasEdits(x) && !x.safe)) skippedUnsafe++;
   }
-  plan.edits.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
-  return plan;
-}
-
-function unsafeOnly(finding: Finding, plan: FixAllPlan): undefined {
-  if (finding.fixes.some((x) => x.edits && x.edits.length > 0 && !x.safe)) plan.skippedUnsafe++;
-  return undefined;
-}
-
-/** Applies non-overlapping edits to a text (tests, and the CLI-like preview of a fix). */
-export function applyEdits(text: string, edits: readonly TextEdit[]): string {
-  let out = text;
-  for (const e of [...edits].sort((a, b) => b.span.start - a.span.start || b.span.end - a.span.end)) {
-    out = out.slice(0, e.span.start) + e.newText + out.slice(e.span.end);
-  }
-  return out;
+  const merged = mergeEdits(chosen.map((fix) => fix.edits!));
+  return { edits: merged.edits, applied: merged.applied, skippedUnsafe, skippedConflicts: merged.conflicts };
 }
 
 /** Fixable findings of one rule in the file (for "Fix all <rule> problems", shown when there are two or more). */
 export function fixableCount(findings: readonly Finding[], ruleId: string): number {
-  return findings.filter((f) => f.ruleId === ruleId && f.fixes.some((x) => x.edits && x.edits.length > 0)).length;
+  return findings.filter((f) => f.ruleId === ruleId && f.fixes.some(hasEdits)).length;
 }

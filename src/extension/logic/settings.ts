@@ -70,6 +70,16 @@ export interface ReadResult {
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
+/** Sets each key of `into` that `raw` gives a number above 0 for; a warning for any other value given. */
+function readPositive<K extends string>(raw: Record<string, unknown>, into: Record<K, number>, key: string, what: string, warnings: string[]): void {
+  for (const k of Object.keys(into) as K[]) {
+    const v = raw[k];
+    if (v === undefined) continue;
+    if (isFiniteNumber(v) && v > 0) into[k] = v;
+    else warnings.push(`${key}.${k}: expected ${what} above 0, got ${JSON.stringify(v)}`);
+  }
+}
+
 export function readSettings(get: SettingGetter, knownFrameworks: readonly string[] = ['tfjs']): ReadResult {
   const warnings: string[] = [];
   const d = DEFAULT_SETTINGS;
@@ -140,12 +150,7 @@ export function readSettings(get: SettingGetter, knownFrameworks: readonly strin
   const thresholds = { ...d.thresholds };
   const rawThresholds = get('thresholds');
   if (isObject(rawThresholds)) {
-    for (const k of ['vanishing', 'exploding'] as const) {
-      const v = rawThresholds[k];
-      if (v === undefined) continue;
-      if (isFiniteNumber(v) && v > 0) thresholds[k] = v;
-      else warnings.push(`initlens.thresholds.${k}: expected a number above 0, got ${JSON.stringify(v)}`);
-    }
+    readPositive(rawThresholds, thresholds, 'initlens.thresholds', 'a number', warnings);
     if (thresholds.vanishing >= thresholds.exploding) {
       warnings.push(
         `initlens.thresholds: vanishing (${thresholds.vanishing}) must be below exploding (${thresholds.exploding}); using the defaults`,
@@ -159,12 +164,7 @@ export function readSettings(get: SettingGetter, knownFrameworks: readonly strin
   const timeBudget = { ...d.timeBudget };
   const rawBudget = get('timeBudget.onValidation');
   if (isObject(rawBudget)) {
-    for (const k of ['warn', 'error'] as const) {
-      const v = rawBudget[k];
-      if (v === undefined) continue;
-      if (isFiniteNumber(v) && v > 0) timeBudget[k] = v;
-      else warnings.push(`initlens.timeBudget.onValidation.${k}: expected milliseconds above 0, got ${JSON.stringify(v)}`);
-    }
+    readPositive(rawBudget, timeBudget, 'initlens.timeBudget.onValidation', 'milliseconds', warnings);
     if (timeBudget.error < timeBudget.warn) timeBudget.error = timeBudget.warn;
   }
 

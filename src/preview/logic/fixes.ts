@@ -6,10 +6,10 @@
  *
  * Pure: no vscode import.
  */
-import { editsOverlap as overlaps, sameEdit } from '../../core/findings';
-import type { Finding, Fix, FixIntent, TextEdit } from '../../core/findings';
+import type { Finding, Fix, FixIntent } from '../../core/findings';
 import type { InitializerArgs, LayerKind, Model } from '../../core/model';
-import type { FileReport, ModelReport } from '../../core/report';
+import type { FileReport } from '../../core/report';
+import { mergeEdits, type EditPlan } from '../../engine/edits';
 import type { LsuvLayerRequest, PreviewFinding, PreviewSuggestion } from './messages';
 
 /** A stable id for a fix: the same finding and intent get the same id after the file is re-analyzed. */
@@ -57,29 +57,6 @@ export function suggestionsFor(report: FileReport, model: Model): { suggestions:
   return { suggestions, findings };
 }
 
-
-export interface EditPlan {
-  edits: TextEdit[];
-  applied: number;
-  /** Groups left out because their edits overlap an earlier group's. */
-  conflicts: number;
-}
-
-/** Merges groups of edits (one group per fix): duplicates once, overlapping groups skipped; sorted. */
-export function mergeEdits(groups: readonly (readonly TextEdit[])[]): EditPlan {
-  const plan: EditPlan = { edits: [], applied: 0, conflicts: 0 };
-  for (const g of groups) {
-    const fresh = g.filter((e) => !plan.edits.some((p) => sameEdit(p, e)));
-    if (fresh.some((e) => plan.edits.some((p) => overlaps(p, e)))) {
-      plan.conflicts++;
-      continue;
-    }
-    plan.edits.push(...fresh);
-    plan.applied++;
-  }
-  plan.edits.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
-  return plan;
-}
 
 export type FixResolution =
   | { ok: true; plan: EditPlan; titles: string[]; missing: string[] }
@@ -146,27 +123,6 @@ export function lsuvIntents(model: Model, layers: readonly LsuvLayerRequest[]): 
     intents.push({ kind: 'setInitializer', layer: l.layer, slot: l.slot, to, args });
   }
   return { ok: true, intents };
-}
-
-/** Index of the model whose construction spans the offset (the innermost), else the nearest one before it, else 0. */
-export function modelIndexAt(models: readonly ModelReport[], offset: number): number {
-  let best = -1;
-  let bestLen = Infinity;
-  models.forEach((m, i) => {
-    const spans = [m.model.span, ...m.model.layers.map((l) => l.span)];
-    const lo = Math.min(...spans.map((s) => s.start));
-    const hi = Math.max(...spans.map((s) => s.end));
-    if (offset >= lo && offset <= hi && hi - lo < bestLen) {
-      best = i;
-      bestLen = hi - lo;
-    }
-  });
-  if (best >= 0) return best;
-  let before = 0;
-  models.forEach((m, i) => {
-    if (m.model.span.start <= offset) before = i;
-  });
-  return before;
 }
 
 /** Finds the model again after an edit: by name (the index may have moved), else by index. */

@@ -55,17 +55,22 @@ export function previewCsp(cspSource: string, nonce: string): string {
   ].join('; ');
 }
 
-export function previewHtml(o: PreviewHtmlOptions): string {
-  const nonce = escapeHtml(o.nonce);
-  const extraStyle = o.extraStyle ? `<style nonce="${nonce}">${o.extraStyle.replace(/<\//g, '<\\/')}</style>` : '';
-  const extraScript = o.extraScript ? `<script nonce="${nonce}">${inlineScript(o.extraScript)}</script>` : '';
-  const csp = o.extraStyle ? previewCsp(o.cspSource, o.nonce).replace(/style-src ([^;]*)/, `style-src $1 'nonce-${o.nonce}'`) : previewCsp(o.cspSource, o.nonce);
+/** The start of both pages, up to the viewport: doctype, language, charset and the CSP. */
+function documentStart(csp: string): string {
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${escapeDq(csp)}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="viewport" content="width=device-width, initial-scale=1">`;
+}
+
+export function previewHtml(o: PreviewHtmlOptions): string {
+  const nonce = escapeHtml(o.nonce);
+  const extraStyle = o.extraStyle ? `<style nonce="${nonce}">${o.extraStyle.replace(/<\//g, '<\\/')}</style>` : '';
+  const extraScript = o.extraScript ? `<script nonce="${nonce}">${inlineScript(o.extraScript)}</script>` : '';
+  const csp = o.extraStyle ? previewCsp(o.cspSource, o.nonce).replace(/style-src ([^;]*)/, `style-src $1 'nonce-${o.nonce}'`) : previewCsp(o.cspSource, o.nonce);
+  return `${documentStart(csp)}
 <title>InitLens preview</title>
 <link rel="stylesheet" href="${escapeHtml(o.styleUri)}">
 ${extraStyle}
@@ -102,7 +107,7 @@ export interface ReportHtmlOptions {
   title: string;
   script: string;
   style: string;
-  /** Theme variables (webview/lib/themes.ts themeCss()). */
+  /** Theme variables (./themes.ts themeCss()). */
   themeStyle: string;
   data: unknown;
   nonce?: string;
@@ -112,12 +117,7 @@ export interface ReportHtmlOptions {
 export function reportHtml(o: ReportHtmlOptions): string {
   const nonce = escapeHtml(o.nonce ?? makeNonce());
   const csp = `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; img-src data: blob:`;
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeDq(csp)}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
+  return `${documentStart(csp)}
 <meta name="generator" content="InitLens">
 <title>${escapeHtml(o.title)}</title>
 <style nonce="${nonce}">${o.themeStyle.replace(/<\//g, '<\\/')}

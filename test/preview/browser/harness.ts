@@ -15,7 +15,7 @@ import { makeNonce, previewHtml } from '../../../src/preview/logic/html';
 import type { PageState, PreviewPayload } from '../../../src/preview/logic/messages';
 import { checkText } from '../../../src/engine/check';
 import { suggestionsFor } from '../../../src/preview/logic/fixes';
-import { themeCss, type ThemeKind } from '../../../webview/lib/themes';
+import { themeCss, type ThemeKind } from '../../../src/preview/logic/themes';
 
 export const REPO = path.resolve(__dirname, '..', '..', '..');
 export const CHROMIUM = '/usr/bin/chromium';

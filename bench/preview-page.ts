@@ -2,7 +2,7 @@
  * Time from request to first chart in the preview page, per model and TensorFlow.js backend, in headless
  * Chromium (Debian's, through playwright-core; WebGL on SwiftShader, no WebGPU adapter there). Not a test.
  *
- *   node --import tsx webview/bench.ts [--backends webgl,wasm,cpu] [--only NAME] [--out webview/bench-results.json]
+ *   node --import tsx bench/preview-page.ts [--backends webgl,wasm,cpu] [--only NAME] [--out bench/preview-page-results.json]
  *
  * For each case a fresh page is opened (the backend initializes as in a newly opened panel) and sent the model
  * the extension host would send; "prediction" is the analytic chart, drawn at once; "first chart" is the first
@@ -113,7 +113,7 @@ async function main(): Promise<void> {
   };
   const backends = (opt('--backends') ?? 'webgpu,webgl,wasm,cpu').split(',');
   const only = opt('--only');
-  const out = opt('--out') ?? path.join(REPO, 'webview', 'bench-results.json');
+  const out = opt('--out') ?? path.join(REPO, 'bench', 'preview-page-results.json');
   const examples = readdirSync(path.join(REPO, 'examples')).filter((f) => /\.(ts|js)$/.test(f)).sort();
   const cases: Case[] = [
     ...examples.map((f) => ({ name: f, file: `examples/${f}`, text: readFileSync(path.join(REPO, 'examples', f), 'utf8') })),

@@ -14,6 +14,16 @@ const COMMON = {
   '--vscode-editor-font-size': '13px',
 };
 
+/** The chart colors of the dark themes (Dark Modern and Dark High Contrast share them). */
+const DARK_CHART_COLORS = {
+  '--vscode-charts-red': '#f14c4c',
+  '--vscode-charts-blue': '#3794ff',
+  '--vscode-charts-yellow': '#cca700',
+  '--vscode-charts-orange': '#d18616',
+  '--vscode-charts-green': '#89d185',
+  '--vscode-charts-purple': '#b180d7',
+};
+
 export const THEMES: Record<ThemeKind, Record<string, string>> = {
   'vscode-light': {
     ...COMMON,
@@ -86,12 +96,7 @@ export const THEMES: Record<ThemeKind, Record<string, string>> = {
     '--vscode-list-hoverBackground': '#2a2d2e',
     '--vscode-charts-foreground': '#cccccc',
     '--vscode-charts-lines': 'rgba(204, 204, 204, 0.5)',
-    '--vscode-charts-red': '#f14c4c',
-    '--vscode-charts-blue': '#3794ff',
-    '--vscode-charts-yellow': '#cca700',
-    '--vscode-charts-orange': '#d18616',
-    '--vscode-charts-green': '#89d185',
-    '--vscode-charts-purple': '#b180d7',
+    ...DARK_CHART_COLORS,
   },
   'vscode-high-contrast': {
     ...COMMON,
@@ -125,12 +130,7 @@ export const THEMES: Record<ThemeKind, Record<string, string>> = {
     '--vscode-list-hoverBackground': 'transparent',
     '--vscode-charts-foreground': '#ffffff',
     '--vscode-charts-lines': 'rgba(255, 255, 255, 0.5)',
-    '--vscode-charts-red': '#f14c4c',
-    '--vscode-charts-blue': '#3794ff',
-    '--vscode-charts-yellow': '#cca700',
-    '--vscode-charts-orange': '#d18616',
-    '--vscode-charts-green': '#89d185',
-    '--vscode-charts-purple': '#b180d7',
+    ...DARK_CHART_COLORS,
   },
 };
 

@@ -6,11 +6,12 @@
  * Only the kernels (input weights: dense, conv and recurrent input kernels, the pointwise kernel of separable
  * convolutions) change; recurrent kernels, biases, embeddings and normalization parameters keep theirs. Pure.
  */
-import { activationSpec } from '../../src/core/activations';
-import type { FixIntent } from '../../src/core/findings';
-import type { InitializerArgs, InitializerRef, LayerKind, LayerNode, Model } from '../../src/core/model';
-import { recommend, type TargetScaling } from '../../src/core/recommend';
-import { normalInitializer } from '../../src/preview/logic/fixes';
+import { activationSpec } from '../../core/activations';
+import type { FixIntent } from '../../core/findings';
+import type { InitializerArgs, InitializerRef, LayerKind, LayerNode, Model } from '../../core/model';
+import { recommend, type TargetScaling } from '../../core/recommend';
+import { normalInitializer } from './fixes';
+import type { LsuvLayerRequest } from './messages';
 
 export type AlternativeId = 'current' | 'suggested' | 'glorot' | 'he' | 'lecun' | 'normal-0.01' | 'normal-1' | 'lsuv';
 
@@ -109,7 +110,7 @@ export function applyIntents(model: Model, intents: readonly FixIntent[]): Model
 }
 
 /** The model with LSUV's per-layer standard deviations as explicit normal initializers. */
-export function withLsuv(model: Model, stds: readonly { layer: number; slot: 'kernel' | 'pointwise'; std: number }[]): Model {
+export function withLsuv(model: Model, stds: readonly LsuvLayerRequest[]): Model {
   const intents: FixIntent[] = stds.map((s) => {
     const { to, args } = normalInitializer(model.framework, s.std);
     return { kind: 'setInitializer', layer: s.layer, slot: s.slot, to, args: { ...args, stddev: s.std } };
@@ -121,7 +122,7 @@ export function withLsuv(model: Model, stds: readonly { layer: number; slot: 'ke
 export function alternativeModel(
   model: Model,
   id: AlternativeId,
-  extra: { suggestions?: readonly FixIntent[]; lsuv?: readonly { layer: number; slot: 'kernel' | 'pointwise'; std: number }[] } = {},
+  extra: { suggestions?: readonly FixIntent[]; lsuv?: readonly LsuvLayerRequest[] } = {},
 ): Model | undefined {
   switch (id) {
     case 'current':

@@ -13,19 +13,22 @@
  * `tf` is a parameter (the webview passes its WebGPU/WebGL/WASM/CPU instance, the report CLI and the tests a
  * WASM one in Node). No DOM. Every tensor created is disposed.
  */
-import { fmt } from '../../src/core/format';
-import type { Model } from '../../src/core/model';
-import { WEIGHTED_KINDS } from '../../src/core/model';
-import { propagate, type InputAssumption } from '../../src/core/propagate';
-import type { Prediction } from '../../src/core/report';
-import { buildModel, type BuiltLayer, type BuiltModel, type TF } from '../../src/rebuild/build';
-import { intendedWeight } from '../../src/rebuild/intended';
-import { measure, type InputDistribution, type LayerMeasurement, type Measurement } from '../../src/rebuild/measure';
-import { tensorStats } from '../../src/rebuild/stats';
+import { fmt } from '../../core/format';
+import type { Model } from '../../core/model';
+import { WEIGHTED_KINDS } from '../../core/model';
+import { propagate, type InputAssumption } from '../../core/propagate';
+import type { Prediction } from '../../core/report';
+import { buildModel, type BuiltLayer, type BuiltModel, type TF } from '../../rebuild/build';
+import { intendedWeight } from '../../rebuild/intended';
+import { measure, type InputDistribution, type LayerMeasurement, type Measurement } from '../../rebuild/measure';
+import { tensorStats } from '../../rebuild/stats';
 import type { AlternativeId } from './alternatives';
 import { badgesFor } from './badges';
 import type { GradientSummary, InputSummary, LayerData, OutputSummary, PredictedSummary, QuickLookInfo, RunData, RunOutcome, WeightData } from './data';
 import { mergeHistograms } from './histogram';
+
+/** What a run takes: a TensorFlow.js namespace (the page's, or Node's for the report) and the input's distribution. */
+export type { InputDistribution, TF };
 
 export interface RunOptions {
   alternative: AlternativeId;
@@ -109,7 +112,7 @@ const RECURRENT_KINDS = new Set(['simpleRNN', 'lstm', 'gru']);
 
 /**
  * The time model of a measurement, fitted to the page on WASM (SIMD, one thread) in headless Chromium and in Node
- * on a shared 2-core machine (webview/bench.ts): matrix work at ~2 G multiply-adds a second; XNNPACK packs each
+ * on a shared 2-core machine (bench/preview-page.ts): matrix work at ~2 G multiply-adds a second; XNNPACK packs each
  * weight matrix on its first use, and in the backward pass a dense kernel is transposed and packed again on every
  * pass (src/rebuild/kernels.ts works around a WASM transposed-matmul bug that way); the first pass of a model
  * compiles the WASM functions of each kind of layer and sets up each convolution; a recurrent layer pays a fixed

@@ -4,12 +4,10 @@
  * rest of the distribution stays readable). Pure.
  */
 
-export interface Histogram {
-  /** Range covered by the bins: [lo, hi], equal-width bins. */
-  lo: number;
-  hi: number;
-  counts: number[];
-}
+import type { Histogram } from '../../rebuild/stats';
+
+/** Equal-width bins over [lo, hi], as the measurement (src/rebuild/stats.ts) makes them. */
+export type { Histogram };
 
 /** Equal-width binning of finite values into `bins` bins over [min, max] (a point mass gets a unit-wide range). */
 export function binValues(values: ArrayLike<number>, bins: number): Histogram | undefined {

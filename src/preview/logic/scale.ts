@@ -1,7 +1,7 @@
 /**
  * Scales, ticks and number formatting for the hand-written SVG charts (numbers through core/format). Pure.
  */
-import { fmt, pct } from '../../src/core/format';
+import { fmt, pct } from '../../core/format';
 
 export interface Scale {
   (x: number): number;

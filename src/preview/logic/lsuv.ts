@@ -12,10 +12,12 @@
  * Earlier layers' outputs are computed once and kept: each iteration re-runs only the layer being rescaled, so
  * the cost is one forward pass plus the iterations. `tf` is a parameter; no DOM.
  */
-import type { BuiltModel, TF, Tensor } from '../../src/rebuild/build';
-import type { InputDistribution } from '../../src/rebuild/measure';
-import { LSUV_KINDS } from '../../src/preview/logic/fixes';
+import type { Model } from '../../core/model';
+import { buildModel, type BuildOptions, type BuiltModel, type TF, type Tensor } from '../../rebuild/build';
+import type { InputDistribution } from '../../rebuild/measure';
+import { LSUV_KINDS } from './fixes';
 import type { LsuvLayerResult, LsuvSummary } from './data';
+import type { LsuvLayerRequest } from './messages';
 
 export interface LsuvOptions {
   batch: number;
@@ -153,4 +155,23 @@ export async function lsuv(tf: TF, built: BuiltModel, o: LsuvOptions): Promise<L
 
 async function stdOf(tf: TF, t: Tensor): Promise<number> {
   return Math.sqrt(await varianceOf(tf, t));
+}
+
+/**
+ * The standard deviations LSUV arrived at (layers it left with a note, or without a usable value, left out): what
+ * the `lsuv` alternative rebuilds and what the page asks the host to write.
+ */
+export function lsuvStds(summary: LsuvSummary): LsuvLayerRequest[] {
+  return summary.layers.filter((l) => !l.note && l.std > 0 && Number.isFinite(l.std)).map((l) => ({ layer: l.layer, slot: l.slot, std: l.std }));
+}
+
+/** Rebuilds the model, runs LSUV on it and disposes it; the rebuild's reason when the model cannot be rebuilt. */
+export async function lsuvOfModel(tf: TF, model: Model, build: BuildOptions, o: LsuvOptions): Promise<{ ok: true; summary: LsuvSummary } | { ok: false; reason: string }> {
+  const built = buildModel(tf, model, build);
+  if (!built.ok) return { ok: false, reason: built.reason };
+  try {
+    return { ok: true, summary: await lsuv(tf, built, o) };
+  } finally {
+    built.dispose();
+  }
 }

@@ -3,28 +3,17 @@
  * measurements of src/rebuild (averaged over seeds) and the analytic prediction of core/propagate. Plain JSON:
  * the self-contained report embeds it as is. Pure types and helpers.
  */
-import type { LayerKind } from '../../src/core/model';
+import type { LayerKind } from '../../core/model';
+import type { TensorStats } from '../../rebuild/stats';
 import type { AlternativeId } from './alternatives';
 import type { Badge } from './badges';
 import type { Histogram } from './histogram';
 
-export interface OutputSummary {
-  count: number;
-  mean: number;
-  /** Standard deviation over batch, positions and units, averaged over seeds as √(mean variance). */
-  std: number;
-  /** Smallest and largest std over the seeds (equal to `std` with one seed). */
-  stdMin: number;
-  stdMax: number;
-  secondMoment: number;
-  min: number;
-  max: number;
-  zeroFraction: number;
-  deadUnitFraction?: number;
-  saturatedFraction?: number;
-  nanCount: number;
-  infCount: number;
-}
+/**
+ * A layer's output statistics (src/rebuild/stats.ts) over the seeds: counts summed, moments and fractions averaged,
+ * the smallest min and largest max; `std` is √(mean variance), between the smallest and largest std of one seed.
+ */
+export type OutputSummary = Omit<TensorStats, 'variance' | 'histogram'> & { stdMin: number; stdMax: number };
 
 export interface GradientSummary {
   std: number;
@@ -115,7 +104,7 @@ export interface RunData {
   afterQuickLook?: QuickLookInfo;
 }
 
-/** How a quick look differs from the full run that replaces it (webview/lib/run.ts). */
+/** How a quick look differs from the full run that replaces it (src/preview/logic/run.ts). */
 export interface QuickLookInfo {
   batch: number;
   fullBatch: number;
