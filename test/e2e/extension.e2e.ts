@@ -22,6 +22,7 @@ import type { Page } from 'playwright-core';
 import { generateModelFile } from '../../bench/lint-latency';
 import {
   runCommand,
+  waitForProblem,
   ARTIFACTS_DIR,
   REPO_ROOT,
   openFile,
@@ -275,6 +276,12 @@ describe('InitLens in VS Code (code-server + chromium)', { timeout: 30 * 60_000 
         artifactName: 'web.suite',
         after: async (wb) => {
           const { page } = wb;
+          // The web build's diagnostics in the Problems panel, their rule ids linking to the documentation.
+          await waitForProblem(page, /relu-needs-he/);
+          const links = await page.locator('.markers-panel a.monaco-link').evaluateAll((els) => els.map((e) => e.getAttribute('href')));
+          assert.ok(links.includes('https://github.com/initlens/initlens/blob/main/docs/rules/relu-needs-he.md'), JSON.stringify(links));
+          assert.ok(links.includes('https://github.com/initlens/initlens/blob/main/docs/rules/vanishing-signal.md'), JSON.stringify(links));
+          await wb.screenshot('extension-web-problems');
           await runCommand(page, 'Developer: Show Running Extensions');
           // The list is sorted by activation time and virtualized: InitLens' row exists only once scrolled into view.
           const list = page.locator('.runtime-extensions-editor .monaco-list').first();
@@ -294,7 +301,7 @@ describe('InitLens in VS Code (code-server + chromium)', { timeout: 30 * 60_000 
           await wb.screenshot('extension-web-running-extensions');
         },
       },
-      10,
+      9,
     );
     timings.webSuiteMs = run.totalMs;
   });

@@ -3,10 +3,14 @@
  * the installed .vsix activates, publishes diagnostics with rule codes and documentation links on
  * examples/mnist-mlp-default-init.ts, answers vscode.executeCodeActionProvider / executeHoverProvider /
  * executeCodeLensProvider, applies its quick fix and disable comment, follows settings changes, keeps initializer
- * swaps out of source.fixAll unless opted in, fills the Problems panel with Check Workspace, and checks a
- * 10,000-line file in its worker thread while the extension host keeps ticking.
+ * swaps out of source.fixAll unless opted in; then, on copies of the examples, what fix-all leaves in the document
+ * (./cases/fix-all.ts), Python's fixes and disable comments (./cases/python.ts), `run: onSave`, `enable: false` and
+ * closing a document (./cases/lifecycle.ts); fills the Problems panel with Check Workspace (TypeScript and Python
+ * files never opened), opens the preview, and checks a 10,000-line file in its worker thread while the extension
+ * host keeps ticking.
  *
- * The workspace is a copy of examples/ (the harness opens it), plus generated-10000.ts.
+ * The workspace is a copy of examples/ with examples/python/ as python/ (the harness opens it), plus
+ * generated-10000.ts; auto-save is off.
  */
 import * as assert from 'node:assert/strict';
 import { monitorEventLoopDelay } from 'node:perf_hooks';

@@ -38,10 +38,9 @@ export const tests: InHostTest[] = [
       );
       assert.match(shown(ds)[0].message, /^signal vanishes: its second moment entering the read-out dense \(layer 10\) is ×7\.6e-4/);
       assert.match(shown(ds)[1].message, /^the default glorotNormal before relu: per-layer signal gain 0\.58/);
-      for (const d of ds) {
-        const code = d.code as { value: string; target: vscode.Uri };
-        assert.equal(code.target.toString(true), `https://github.com/initlens/initlens/blob/main/docs/rules/${code.value}.md`);
-      }
+      // Another host's diagnostics reach this one with their code's value only (VS Code's mirror of the markers drops
+      // the link): extension.e2e.ts checks the documentation links where the user sees them, in the Problems panel.
+      // This file stays open, so its rows are there when the suite ends.
     },
   },
   {
