@@ -127,7 +127,7 @@ describe('InitLens in VS Code (code-server + chromium)', { timeout: 30 * 60_000 
           await wb.screenshot('extension-in-host-end');
         },
       },
-      22,
+      23,
     );
     timings.inHostSuiteMs = run.totalMs;
   });
