@@ -7,8 +7,11 @@
 // 3. drives the workbench for what only the UI shows (squiggles, Problems rows with codes, CodeLens, the hover
 //    widget, the lightbulb quick fix, the language status item), in the light and the dark theme, with a
 //    screenshot of each step in test-artifacts/e2e/extension-<theme>-<n>-<step>.png;
-// 4. runs the web build (dist/web/extension.js) in the browser's web worker extension host, as vscode.dev would:
-//    diagnostics, CodeLens and hover from there, and "Running Extensions" says "web worker".
+// 4. runs the web build (dist/web/extension.js) in the browser's web worker extension host, as vscode.dev would, and
+//    test/e2e/suite/web.suite.ts against it from the Node host (diagnostics, quick fixes and their edits, fix-all,
+//    Python, hover, CodeLens); "Running Extensions" says "web worker".
+// INITLENS_E2E_EXTENSION_DIR=<dir> runs an unpacked build (e.g. the repository after `node esbuild.js`) instead of
+// packaging initlens.vsix (quicker while working on the tests; CI packages).
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,6 +22,7 @@ import type { Page } from 'playwright-core';
 import { generateModelFile } from '../../bench/lint-latency';
 import {
   runCommand,
+  waitForProblem,
   ARTIFACTS_DIR,
   REPO_ROOT,
   openFile,
@@ -32,20 +36,46 @@ import {
 } from './harness';
 
 const SUITE = path.join(REPO_ROOT, 'test', 'e2e', 'suite', 'extension.suite.ts');
+const WEB_SUITE = path.join(REPO_ROOT, 'test', 'e2e', 'suite', 'web.suite.ts');
 const VSIX = path.join(REPO_ROOT, 'initlens.vsix');
+const UNPACKED = process.env.INITLENS_E2E_EXTENSION_DIR;
+/** The extension under test, as startCodeServer / runInHostSuite take it. */
+const extension = () => (UNPACKED ? { extensionDirs: [path.resolve(UNPACKED)] } : { vsix: [VSIX] });
 const MNIST = 'mnist-mlp-default-init.ts';
 const timings: Record<string, number> = {};
 const temps: string[] = [];
 
-/** A fresh copy of examples/ (the tests edit files), as the opened folder. */
+/** A fresh copy of examples/ (the tests edit files), as the opened folder; examples/python/*.py in python/. */
 function exampleWorkspace(): string {
   const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'initlens-e2e-ws-')), 'examples');
   temps.push(path.dirname(dir));
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(path.join(dir, 'python'), { recursive: true });
   for (const f of readdirSync(path.join(REPO_ROOT, 'examples'))) {
     if (/\.(ts|js)$/.test(f)) cpSync(path.join(REPO_ROOT, 'examples', f), path.join(dir, f));
   }
+  for (const f of readdirSync(path.join(REPO_ROOT, 'examples', 'python'))) {
+    if (f.endsWith('.py')) cpSync(path.join(REPO_ROOT, 'examples', 'python', f), path.join(dir, 'python', f));
+  }
   return dir;
+}
+
+/**
+ * Settings of the in-host runs: no auto-save (code-server turns it on by default in the browser), so a file changes
+ * on disk only when a test saves it: the suites copy the examples from disk, and test what a save does.
+ */
+const IN_HOST_SETTINGS = { 'files.autoSave': 'off' };
+
+/** Runs an in-host suite and fails with every failed test's error; returns the results. */
+async function passInHostSuite(options: Parameters<typeof runInHostSuite>[0], minTests: number) {
+  const run = await runInHostSuite(options);
+  for (const r of run.results) {
+    console.log(`${r.ok ? 'ok' : 'FAILED'} ${r.name} (${r.ms} ms)${r.error ? `\n${r.error}` : ''}`);
+    for (const note of r.notes ?? []) console.log(`   ${note}`);
+  }
+  const failed = run.results.filter((r) => !r.ok);
+  assert.equal(failed.length, 0, failed.map((r) => `${r.name}: ${r.error}`).join('\n\n'));
+  assert.ok(run.results.length >= minTests, `only ${run.results.length} in-host tests ran`);
+  return run;
 }
 
 const EDITOR = '.editor-group-container.active .monaco-editor';
@@ -61,6 +91,12 @@ describe('InitLens in VS Code (code-server + chromium)', { timeout: 30 * 60_000 
     if (existsSync(ARTIFACTS_DIR)) for (const f of readdirSync(ARTIFACTS_DIR)) if (/^extension-.*\.png$/.test(f)) rmSync(path.join(ARTIFACTS_DIR, f));
     const p = await provision();
     timings.provisionMs = p.ms;
+    if (UNPACKED) {
+      for (const f of ['dist/extension.js', 'dist/engine.js', 'dist/check-worker.js', 'dist/web/extension.js']) {
+        assert.ok(existsSync(path.join(UNPACKED, f)), `INITLENS_E2E_EXTENSION_DIR has no ${f}: build it first (node esbuild.js)`);
+      }
+      return;
+    }
     const t0 = Date.now();
     execFileSync('npm', ['run', '--silent', 'package'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
     timings.packageMs = Date.now() - t0;
@@ -78,24 +114,22 @@ describe('InitLens in VS Code (code-server + chromium)', { timeout: 30 * 60_000 
     const workspace = exampleWorkspace();
     // The suite checks that a 10,000-line file (1,100 findings) gets its diagnostics while the host stays responsive.
     writeFileSync(path.join(workspace, 'generated-10000.ts'), generateModelFile(10000));
-    const run = await runInHostSuite({
-      suiteEntry: SUITE,
-      workspace,
-      vsix: [VSIX],
-      testTimeoutMs: 60_000,
-      artifactName: 'extension.suite',
-      after: async (wb) => {
-        await wb.screenshot('extension-in-host-end');
+    const run = await passInHostSuite(
+      {
+        suiteEntry: SUITE,
+        workspace,
+        ...extension(),
+        settings: IN_HOST_SETTINGS,
+        testTimeoutMs: 60_000,
+        timeoutMs: 15 * 60_000,
+        artifactName: 'extension.suite',
+        after: async (wb) => {
+          await wb.screenshot('extension-in-host-end');
+        },
       },
-    });
+      23,
+    );
     timings.inHostSuiteMs = run.totalMs;
-    for (const r of run.results) {
-      console.log(`${r.ok ? 'ok' : 'FAILED'} ${r.name} (${r.ms} ms)${r.error ? `\n${r.error}` : ''}`);
-      for (const note of r.notes ?? []) console.log(`   ${note}`);
-    }
-    const failed = run.results.filter((r) => !r.ok);
-    assert.equal(failed.length, 0, failed.map((r) => `${r.name}: ${r.error}`).join('\n\n'));
-    assert.ok(run.results.length >= 12, `only ${run.results.length} in-host tests ran`);
   });
 
   for (const theme of ['light', 'dark'] as const) {
@@ -106,7 +140,7 @@ describe('InitLens in VS Code (code-server + chromium)', { timeout: 30 * 60_000 
       const shot = (name: string) => wb!.screenshot(`extension-${theme}-${++step}-${name}`);
 
       before(async () => {
-        server = await startCodeServer({ workspace: exampleWorkspace(), vsix: [VSIX] });
+        server = await startCodeServer({ workspace: exampleWorkspace(), ...extension() });
         wb = await openWorkbench(server, { theme });
       });
 
@@ -228,63 +262,47 @@ describe('InitLens in VS Code (code-server + chromium)', { timeout: 30 * 60_000 
     });
   }
 
-  describe('the web build in the web worker extension host (as in vscode.dev)', () => {
-    let server: CodeServer | undefined;
-    let wb: Workbench | undefined;
-
-    before(async () => {
-      // The browser's own extension host runs extensions whose manifest has a `browser` entry; this pins InitLens
-      // there, so dist/web/extension.js (engine included, no Node) is what runs.
-      server = await startCodeServer({
+  it('passes the web suite against the web build in the web worker extension host (as in vscode.dev)', async () => {
+    const run = await passInHostSuite(
+      {
+        suiteEntry: WEB_SUITE,
         workspace: exampleWorkspace(),
-        vsix: [VSIX],
-        settings: { 'extensions.webWorker': true, 'remote.extensionKind': { 'initlens.initlens': ['web'] } },
-      });
-      wb = await openWorkbench(server, { theme: 'light' });
-    });
-
-    after(async () => {
-      await wb?.close();
-      await server?.stop();
-    });
-
-    it('checks and hovers from the web worker', async () => {
-      const { page } = wb!;
-      const t0 = Date.now();
-      await openFile(page, MNIST);
-      await page.waitForFunction((sel) => document.querySelectorAll(sel).length >= 9, `${EDITOR} .squiggly-warning`, { timeout: 60_000 });
-      timings['web.firstSquigglesMs'] = Date.now() - t0;
-      await page.locator(`${EDITOR} .codelens-decoration`).filter({ hasText: 'InitLens: 10 layers' }).first().waitFor({ timeout: 30_000 });
-      const line = editorLine(page, "model.add(tf.layers.dense({ units: 256, activation: 'relu' }));").nth(1);
-      await line.waitFor();
-      await page.waitForTimeout(500); // the CodeLens has just pushed the lines down
-      const box = (await line.boundingBox())!;
-      await page.mouse.move(box.x + 5, box.y + box.height / 2);
-      await page.mouse.move(box.x + 260, box.y + box.height / 2, { steps: 4 });
-      const hover = page.locator('.monaco-hover').filter({ hasText: 'layer gain' });
-      await hover.first().waitFor({ state: 'visible', timeout: 20_000 });
-      assert.match((await hover.first().innerText()).replace(/\s+/g, ' '), /fans in 256 · out 256/);
-      await wb!.screenshot('extension-web-1-hover');
-      await page.mouse.move(5, 5);
-      await page.keyboard.press('Escape');
-
-      await runCommand(page, 'Developer: Show Running Extensions');
-      // The list is sorted by activation time and virtualized: InitLens' row exists only once scrolled into view.
-      const list = page.locator('.runtime-extensions-editor .monaco-list').first();
-      await list.waitFor({ timeout: 20_000 });
-      const row = page.locator('.runtime-extensions-editor .monaco-list-row').filter({ hasText: 'InitLens' });
-      for (let tries = 0; (await row.count()) === 0; tries++) {
-        if (tries > 100) throw new Error('no InitLens row in Running Extensions after scrolling the whole list');
-        const box = (await list.boundingBox())!;
-        await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-        await page.mouse.wheel(0, 200);
-        await page.waitForTimeout(100);
-      }
-      await row.first().scrollIntoViewIfNeeded();
-      const text = (await row.first().innerText()).replace(/\s+/g, ' ');
-      assert.match(text, /InitLens 0\.1\.0 web worker Activation: \d+ms/, text);
-      timings['web.activationMs'] = Number(/Activation: (\d+)ms/.exec(text)?.[1]);
-      await wb!.screenshot('extension-web-2-running-extensions');
-    });
+        ...extension(),
+        // The browser's own extension host runs extensions whose manifest has a `browser` entry; this pins InitLens
+        // there, so dist/web/extension.js (engine included, no Node) is what runs. The driver stays in the Node host.
+        settings: { ...IN_HOST_SETTINGS, 'extensions.webWorker': true, 'remote.extensionKind': { 'initlens.initlens': ['web'] } },
+        testTimeoutMs: 60_000,
+        timeoutMs: 12 * 60_000,
+        artifactName: 'web.suite',
+        after: async (wb) => {
+          const { page } = wb;
+          // The web build's diagnostics in the Problems panel, their rule ids linking to the documentation.
+          await waitForProblem(page, /relu-needs-he/);
+          const links = await page.locator('.markers-panel a.monaco-link').evaluateAll((els) => els.map((e) => e.getAttribute('href')));
+          assert.ok(links.includes('https://github.com/initlens/initlens/blob/main/docs/rules/relu-needs-he.md'), JSON.stringify(links));
+          assert.ok(links.includes('https://github.com/initlens/initlens/blob/main/docs/rules/vanishing-signal.md'), JSON.stringify(links));
+          await wb.screenshot('extension-web-problems');
+          await runCommand(page, 'Developer: Show Running Extensions');
+          // The list is sorted by activation time and virtualized: InitLens' row exists only once scrolled into view.
+          const list = page.locator('.runtime-extensions-editor .monaco-list').first();
+          await list.waitFor({ timeout: 20_000 });
+          const row = page.locator('.runtime-extensions-editor .monaco-list-row').filter({ hasText: 'InitLens' });
+          for (let tries = 0; (await row.count()) === 0; tries++) {
+            if (tries > 100) throw new Error('no InitLens row in Running Extensions after scrolling the whole list');
+            const box = (await list.boundingBox())!;
+            await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+            await page.mouse.wheel(0, 200);
+            await page.waitForTimeout(100);
+          }
+          await row.first().scrollIntoViewIfNeeded();
+          const text = (await row.first().innerText()).replace(/\s+/g, ' ');
+          assert.match(text, /InitLens 0\.1\.0 web worker Activation: \d+ms/, text);
+          timings['web.activationMs'] = Number(/Activation: (\d+)ms/.exec(text)?.[1]);
+          await wb.screenshot('extension-web-running-extensions');
+        },
+      },
+      9,
+    );
+    timings.webSuiteMs = run.totalMs;
   });
 });

@@ -65,6 +65,9 @@ test('settings reach the engine: rule severities, thresholds and the input assum
   const ratio = check('mnist-mlp-default-init.ts', checkOptionsOf(scaled)).report.models[0].prediction.layers[1].input.estimate;
   assert.equal(ratio, 4);
   assert.notEqual(optionsKey(scaled), optionsKey(DEFAULT_SETTINGS));
+  // Turning the extension or an analyzer off must not leave a cached report standing (test/e2e: initlens.enable).
+  assert.notEqual(optionsKey({ ...DEFAULT_SETTINGS, enable: false }), optionsKey(DEFAULT_SETTINGS));
+  assert.notEqual(optionsKey({ ...DEFAULT_SETTINGS, frameworks: ['tfjs'] }), optionsKey(DEFAULT_SETTINGS));
 });
 
 test('frameworks: undefined runs every analyzer, a list only those', () => {

@@ -216,7 +216,10 @@ export function analyzerEnabled(settings: Settings, analyzerId: string | undefin
   return settings.frameworks === undefined || settings.frameworks.includes(analyzerId);
 }
 
-/** A stable key of everything that changes the engine's output, to tell whether a cached report is still good. */
+/**
+ * A stable key of everything that changes what a check gives, to tell whether a cached report is still good: whether
+ * the document is checked at all (enable, frameworks) and the engine's options.
+ */
 export function optionsKey(settings: Settings): string {
-  return JSON.stringify(checkOptionsOf(settings));
+  return JSON.stringify({ enable: settings.enable, frameworks: settings.frameworks ?? null, options: checkOptionsOf(settings) });
 }

@@ -3,60 +3,25 @@
  * the installed .vsix activates, publishes diagnostics with rule codes and documentation links on
  * examples/mnist-mlp-default-init.ts, answers vscode.executeCodeActionProvider / executeHoverProvider /
  * executeCodeLensProvider, applies its quick fix and disable comment, follows settings changes, keeps initializer
- * swaps out of source.fixAll unless opted in, fills the Problems panel with Check Workspace, and checks a
- * 10,000-line file in its worker thread while the extension host keeps ticking.
+ * swaps out of source.fixAll unless opted in; then, on copies of the examples, what fix-all leaves in the document
+ * (./cases/fix-all.ts), Python's fixes and disable comments (./cases/python.ts), `run: onSave`, `enable: false` and
+ * closing a document (./cases/lifecycle.ts); fills the Problems panel with Check Workspace (TypeScript and Python
+ * files never opened), opens the preview, and checks a 10,000-line file in its worker thread while the extension
+ * host keeps ticking.
  *
- * The workspace is a copy of examples/ (the harness opens it), plus generated-10000.ts.
+ * The workspace is a copy of examples/ with examples/python/ as python/ (the harness opens it), plus
+ * generated-10000.ts; auto-save is off.
  */
 import * as assert from 'node:assert/strict';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import type { InHostTest } from '../driver/api';
+import { fixAllTests } from './cases/fix-all';
+import { lifecycleTests } from './cases/lifecycle';
+import { MLP_PY, MLP_PY_DIAGNOSTICS, pythonTests } from './cases/python';
+import { actionsFor, codeOf, EXTENSION_ID, expectShown, fileUri, mdText, open, openAsUser, ours, revertAndClose, setSetting, until } from './helpers';
 
-const EXTENSION_ID = 'initlens.initlens';
 const MNIST = 'mnist-mlp-default-init.ts';
-
-function folder(): vscode.Uri {
-  const f = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(f, 'a workspace folder is open');
-  return f.uri;
-}
-
-function fileUri(name: string): vscode.Uri {
-  return vscode.Uri.joinPath(folder(), name);
-}
-
-const codeOf = (d: vscode.Diagnostic) => (typeof d.code === 'object' && d.code ? String(d.code.value) : String(d.code));
-const ours = (uri: vscode.Uri) => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'initlens');
-
-async function until<T>(what: string, get: () => T | Promise<T>, ok: (v: T) => boolean, ms = 20_000): Promise<T> {
-  const t0 = Date.now();
-  let v = await get();
-  while (!ok(v)) {
-    if (Date.now() - t0 > ms) throw new Error(`timed out after ${ms} ms waiting for ${what}; last: ${JSON.stringify(v, null, 1)?.slice(0, 2000)}`);
-    await new Promise((r) => setTimeout(r, 100));
-    v = await get();
-  }
-  return v;
-}
-
-async function open(name: string): Promise<vscode.TextEditor> {
-  const doc = await vscode.workspace.openTextDocument(fileUri(name));
-  return vscode.window.showTextDocument(doc);
-}
-
-async function setSetting(key: string, value: unknown): Promise<void> {
-  await vscode.workspace.getConfiguration('initlens').update(key, value, vscode.ConfigurationTarget.Workspace);
-}
-
-async function actionsFor(uri: vscode.Uri, range: vscode.Range, kind?: string): Promise<vscode.CodeAction[]> {
-  const all = (await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>('vscode.executeCodeActionProvider', uri, range, kind)) ?? [];
-  return all.filter((a): a is vscode.CodeAction => 'title' in a && ('edit' in a || 'kind' in a || 'command' in a));
-}
-
-function mdText(h: vscode.Hover): string {
-  return h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : '')).join('\n');
-}
 
 let activationMs: number | undefined;
 /** mnist-mlp-default-init.ts as it was before the tests edited it (the workbench may auto-save). */
@@ -215,10 +180,18 @@ export const tests: InHostTest[] = [
       assert.deepEqual(safe[0].edit?.get(falsy).map((e) => e.newText), ['Number.MIN_VALUE']);
     },
   },
+  ...fixAllTests,
+  ...pythonTests,
+  ...lifecycleTests,
   {
     name: 'InitLens: Check Workspace fills the Problems panel for files never opened',
+    timeoutMs: 120_000,
     async run() {
-      await vscode.commands.executeCommand('initlens.checkWorkspace');
+      const never = ['random-normal-wide.js', 'lstm-sentiment.ts', 'symmetric-zeros.ts', 'core-api-mlp.ts', 'mnist-mlp-he.ts', MLP_PY];
+      const isOpen = (name: string) => vscode.workspace.textDocuments.some((d) => d.uri.toString() === fileUri(name).toString());
+      assert.deepEqual(never.filter(isOpen), [], 'these files were never opened');
+      const summary = await vscode.commands.executeCommand<{ files: number; checked: number; findings: number; cancelled: boolean }>('initlens.checkWorkspace');
+      assert.ok(summary && !summary.cancelled && summary.checked >= 20, JSON.stringify(summary));
       for (const [name, rule] of [
         ['random-normal-wide.js', 'exploding-signal'],
         ['lstm-sentiment.ts', 'lstm-forget-bias'],
@@ -228,16 +201,39 @@ export const tests: InHostTest[] = [
         await until(`${rule} in ${name}`, () => ours(fileUri(name)), (x) => x.some((d) => codeOf(d) === rule));
       }
       assert.deepEqual(ours(fileUri('mnist-mlp-he.ts')), []);
+      // A Python file: the same diagnostics as when it is open (tests/cases/python.ts), read from disk.
+      await expectShown(fileUri(MLP_PY), MLP_PY_DIAGNOSTICS);
+      assert.deepEqual(never.filter(isOpen), [], 'the workspace check opened no document');
     },
   },
   {
-    name: 'initlens.preview without a preview handler answers, and a registered handler receives the model',
+    name: 'closing an edited file that Check Workspace filled shows the results for the text on disk again',
+    timeoutMs: 120_000,
+    async run() {
+      const uri = fileUri(MLP_PY);
+      const doc = await openAsUser(uri);
+      const edit = new vscode.WorkspaceEdit();
+      edit.insert(uri, new vscode.Position(0, 0), '# initlens: disable-file=relu-needs-he\n');
+      assert.ok(await vscode.workspace.applyEdit(edit));
+      await until('no diagnostics for the edited text', () => ours(uri), (x) => x.length === 0);
+      await revertAndClose(doc);
+      await until('the document closed', () => doc.isClosed, (x) => x, 60_000);
+      await expectShown(uri, MLP_PY_DIAGNOSTICS);
+    },
+  },
+  {
+    name: 'initlens.preview from the CodeLens opens the preview panel, and a registered handler receives the model',
     async run() {
       const uri = fileUri(MNIST);
       const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
       const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 10);
       const preview = lenses.find((l) => l.command?.command === 'initlens.preview')!;
       await vscode.commands.executeCommand('initlens.preview', ...(preview.command!.arguments ?? []));
+      // The panel is registered in activate(): the command opens it (test/e2e/preview.e2e.ts drives what it shows).
+      const panelTab = () =>
+        vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('initlens.preview'));
+      const tab = await until('the preview panel', panelTab, (t) => !!t);
+      await vscode.window.tabGroups.close(tab!);
       const args = preview.command!.arguments?.[0] as { modelName: string };
       const seen: { modelName: string; layers?: number }[] = [];
       const reg = ext.exports.registerPreviewHandler((r: { modelName: string; model?: { model: { layers: unknown[] } } }) => {
@@ -252,10 +248,10 @@ export const tests: InHostTest[] = [
     },
   },
   {
-    name: 'a PyTorch file gets diagnostics too (when the Python analyzer is served)',
+    name: 'a PyTorch file gets diagnostics too (the Python analyzer is served)',
     async run() {
       const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
-      if (!(ext.packageJSON.activationEvents as string[]).includes('onLanguage:python')) return;
+      assert.ok((ext.packageJSON.activationEvents as string[]).includes('onLanguage:python'), 'the manifest activates InitLens on Python files');
       const uri = fileUri('small_torch.py');
       const text = [
         'import torch',
@@ -291,11 +287,8 @@ export const tests: InHostTest[] = [
     timeoutMs: 240_000,
     async run({ log }) {
       const uri = fileUri('generated-10000.ts');
-      try {
-        await vscode.workspace.fs.stat(uri);
-      } catch {
-        return; // a workspace without the generated file (the suite run on its own)
-      }
+      // test/e2e/extension.e2e.ts writes it into the workspace: without it this test fails, it does not pass quietly.
+      await vscode.workspace.fs.stat(uri);
       const api = vscode.extensions.getExtension(EXTENSION_ID)!.exports as {
         checkerInfo(): Promise<{ mode: string; threadId?: number }>;
         checkOf(u: vscode.Uri): { version: number; durationMs: number; publishMs?: number } | undefined;
