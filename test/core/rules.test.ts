@@ -118,10 +118,29 @@ test('saturating-needs-glorot: the depth map\'s fixed point is exact at and near
 test('selu-needs-lecun: default init before selu is reported; leCunUniform is not', () => {
   const f = run('selu-needs-lecun', mlp('tfjs', 3, 64, 'selu'));
   assert.equal(f.length, 2);
-  assert.match(f[0].message, /fan_in·Var\(W\) = 0\.77 instead of 1/);
+  assert.match(f[0].message, /fan_in·Var\(W\) = 0\.774 instead of 1/);
   assert.equal(f[0].fixes[0].intent.kind === 'setInitializer' && f[0].fixes[0].intent.to, 'leCunUniform');
   assert.equal(run('selu-needs-lecun', mlp('tfjs', 3, 64, 'selu', 'leCunUniform')).length, 0);
   assert.equal(run('selu-needs-lecun', mlp('keras', 3, 64, 'selu', 'lecun_normal')).length, 0);
+});
+
+test('selu-needs-lecun / relu-needs-he judge the realized scale: on target within 0.5%, reported just outside', () => {
+  // Glorot: c = 2·fan_in/(fan_in + fan_out), independent of this code. Square: c = 1 exactly, SELU's target.
+  const glorotC = (fin: number, fout: number) => (2 * fin) / (fin + fout);
+  const selu = (fin: number, fout: number) =>
+    run('selu-needs-lecun', model('keras', [{ kind: 'dense', inFeatures: fin, outFeatures: fout, kernel: 'glorot_uniform', activation: 'selu' }, { kind: 'dense', inFeatures: fout, outFeatures: 1 }]));
+  assert.equal(selu(300, 300).length, 0);
+  assert.equal(selu(128, 128).length, 0);
+  assert.ok(Math.abs(glorotC(401, 399) - 1) < 0.005 && selu(401, 399).length === 0); // c = 1.0025
+  assert.ok(Math.abs(glorotC(403, 397) - 1) > 0.005); // c = 1.0075
+  assert.match(selu(403, 397)[0]?.message ?? '', /fan_in·Var\(W\) = 1\.01 instead of 1/);
+  assert.match(selu(397, 403)[0]?.message ?? '', /fan_in·Var\(W\) = 0\.993 instead of 1/);
+  // ReLU keeps c/2 of the signal: quiet from 0.995 up (Glorot into 1 unit after 512: 512/513 = 0.998).
+  const relu = (fin: number, fout: number) =>
+    run('relu-needs-he', model('keras', [{ kind: 'dense', inFeatures: fin, outFeatures: fout, kernel: 'glorot_uniform', activation: 'relu' }, { kind: 'dense', inFeatures: fout, outFeatures: 1 }]));
+  assert.equal(relu(512, 1).length, 0);
+  assert.equal(relu(300, 1).length, 0); // gain 300/301 = 0.9967
+  assert.match(relu(300, 2)[0]?.message ?? '', /per-layer signal gain 0\.99\./); // gain 0.9934
 });
 
 test('symmetric-init: zeros in a hidden layer is an error; zeros in the read-out or at the end of a residual branch is not', () => {

@@ -1,5 +1,5 @@
 import { describeInitializer, recommend } from '../recommend';
-import { activationLabel, activationRelated, layerCases, shortfallNote, initializerSpan } from './layer-cases';
+import { activationLabel, activationRelated, layerCases, onTarget, shortfallNote, initializerSpan } from './layer-cases';
 import { swapInitializerFix } from './fixes';
 import { fmt } from '../format';
 import { layerLabel } from './graph';
@@ -34,10 +34,11 @@ tf.layers.dense({units: 64, activation: 'selu', kernelInitializer: 'leCunUniform
   },
   check(ctx) {
     return layerCases(ctx)
-      .filter((c) => c.reached?.family === 'selu' && c.family !== 'lecun')
+      // Judged on the realized c, not the family's name: Glorot on a square layer already has c = 1.
+      .filter((c) => c.reached?.family === 'selu' && c.family !== 'lecun' && !onTarget(c.c.estimate, 1))
       .map((c): RuleFinding => {
         const rec = recommend(c.ref.framework, 'lecun', c.ref);
-        const cText = c.c.estimate !== undefined ? `: fan_in·Var(W) = ${fmt(c.c.estimate)} instead of 1${shortfallNote(c.realized)}` : '';
+        const cText = c.c.estimate !== undefined ? `: fan_in·Var(W) = ${fmt(c.c.estimate, 3)} instead of 1${shortfallNote(c.realized)}` : '';
         const span = initializerSpan(c.ref, c.layer);
         return {
           severity: c.ref.explicit ? 'warning' : 'info',
