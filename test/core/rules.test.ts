@@ -10,7 +10,7 @@ import { derivativeSecondMoment } from '../../src/core/moments';
 import { propagate } from '../../src/core/propagate';
 import { RULE_LIST, type RuleFinding } from '../../src/core/rules';
 import { fixedPoint } from '../../src/core/rules/saturating-needs-glorot';
-import { act, init, mlp, model } from '../helpers/models';
+import { act, init, mlp, model, type LayerSpec } from '../helpers/models';
 import { runRule } from '../helpers/rules';
 
 const run = (id: string, m: Model): RuleFinding[] => runRule(id, m);
@@ -365,6 +365,18 @@ test('related locations come from the rules: the activation a layer feeds, fused
     { kind: 'dense', inFeatures: 64, outFeatures: 1 },
   ]);
   assert.deepEqual(run('selu-needs-lecun', selu)[0].related, [{ span: { start: 150, end: 156 }, message: 'the selu this layer feeds' }]);
+});
+
+test('vanishing-signal: culprits are weighted layers only; a ReLU layer of its own (gain ½) is not counted in "and N more"', () => {
+  // Six default nn.Linear (c = 1/3, zero biases so every one has gain exactly 1/3) each followed by a ReLU layer.
+  const specs: LayerSpec[] = [];
+  for (let i = 0; i < 6; i++) {
+    specs.push({ kind: 'dense', inFeatures: 256, outFeatures: 256, extra: { bias: init('pytorch', 'zeros_') } });
+    specs.push({ kind: 'activation', activation: 'relu' });
+  }
+  specs.push({ kind: 'dense', inFeatures: 256, outFeatures: 10 });
+  const [f] = run('vanishing-signal', model('pytorch', specs));
+  assert.match(f.message, /after 6 weighted layers\. Caused by dense \(layer 1\) ×0\.33, [^;]+; dense \(layer 3\) ×0\.33, [^;]+; dense \(layer 5\) ×0\.33, [^.]+ and 3 more\./);
 });
 
 test('vanishing-signal: related locations are the read-out and exactly the layers its message names, in model order', () => {
