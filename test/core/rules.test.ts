@@ -168,7 +168,7 @@ test('fixed-scale: randomNormal(0.05) is wrong at fan-in 2048 and gives the std 
   const f = run('fixed-scale', wide);
   assert.ok(f.length >= 1);
   // gain = 2048 · 0.0025 · ½ = 2.56; the std that fits relu: √(2/2048) = 0.03125
-  assert.match(f[0].message, /per-layer signal gain 2\.6, outside \[0\.5, 2\]\. stddev 0\.0313 would give 1/);
+  assert.match(f[0].message, /per-layer signal gain 2\.6, outside \[0\.5, 2\]\. stddev 0\.0313 would give 1\.$/); // the std is the stddev: said once
   assert.deepEqual(f[0].fixes[0].intent, { kind: 'setInitializer', layer: 0, slot: 'kernel', to: 'randomNormal', args: { stddev: 0.0313 } });
   const ok = mlp('tfjs', 3, 512, 'relu');
   for (const l of ok.layers) l.kernel = init('tfjs', 'randomNormal', { stddev: 0.05 });
@@ -282,6 +282,17 @@ function gptLike(opts: { preNorm?: boolean; finalNorm?: boolean; branchStd?: num
     { kind: 'dense', inFeatures: 64, outFeatures: 100, kernel: N02() }, // 7: read-out
   ]);
 }
+
+test('fixed-scale: the std in brackets only where the fit names another number (truncated stddev, uniform limits)', () => {
+  // Linear output at fan-in 1024: the std that fits is 1/√1024 = 0.03125; tfjs truncatedNormal's stddev must be
+  // 0.03125/√0.774 = 0.0355 (uncorrected ±2σ truncation), randomUniform's limit √3·0.03125 = 0.0541.
+  const message = (id: string, args: object) =>
+    run('fixed-scale', model('tfjs', [{ kind: 'dense', inFeatures: 1024, outFeatures: 64, kernel: init('tfjs', id, args) }, { kind: 'dense', inFeatures: 64, outFeatures: 1 }]))[0]
+      ?.message;
+  assert.match(message('randomNormal', { stddev: 0.1 }) ?? '', / stddev 0\.0313 would give 1\.$/);
+  assert.match(message('truncatedNormal', { stddev: 0.1 }) ?? '', / stddev 0\.0355 would give 1 \(std 0\.0313\)\.$/);
+  assert.match(message('randomUniform', { minval: -0.5, maxval: 0.5 }) ?? '', / limits ±0\.0541 would give 1 \(std 0\.0313\)\.$/);
+});
 
 test('fixed-scale: std 0.02 inside a pre-norm residual branch and a normalized read-out are deliberate (GPT-2)', () => {
   assert.deepEqual(run('fixed-scale', gptLike()), []);
