@@ -218,6 +218,14 @@ test('recurrent-not-orthogonal and lstm-forget-bias', () => {
   assert.equal(t[0].severity, 'info');
 });
 
+test('lstm-forget-bias: the fix title names what the fix writes in that framework', () => {
+  const title = (fw: 'tfjs' | 'keras' | 'pytorch') =>
+    run('lstm-forget-bias', model(fw, [{ kind: 'lstm', inFeatures: 8, outFeatures: 8, extra: { unitForgetBias: false } }]))[0].fixes[0].title;
+  assert.equal(title('tfjs'), 'Set unitForgetBias: true for lstm (layer 1)');
+  assert.equal(title('keras'), 'Set unit_forget_bias=True for lstm (layer 1)');
+  assert.equal(title('pytorch'), 'Fill the forget-gate slice of bias_ih with 1.0 for lstm (layer 1)');
+});
+
 test('truncated-normal-shortfall: explicit heNormal before relu, varianceScaling normal; not uniform, not defaults', () => {
   const he = run('truncated-normal-shortfall', mlp('tfjs', 3, 64, 'relu', 'heNormal'));
   assert.equal(he.length, 3);
