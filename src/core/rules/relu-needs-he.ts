@@ -42,7 +42,9 @@ stalls. The family covers relu, relu6, leaky ReLU/PReLU, ELU, GELU, swish/SiLU a
 **Fix:** use He (Kaiming) initialization, Var(W) = 2/fan_in (for leaky ReLU with slope a: 2/((1+a²)·fan_in)).
 In tfjs prefer \`heUniform\`, which realizes exactly 2/fan_in (\`heNormal\` realizes 0.774× of it).
 
-Not reported when a batch or layer normalization sits between the layer and the activation: it resets the scale.
+Not reported when a batch or layer normalization sits between the layer and the activation: it resets the scale,
+nor where the weights already keep the signal (gain 0.995 or more: Glorot into a single unit realizes
+c = 2·fan_in/(fan_in+1), almost He's 2).
 Findings on a framework default are information unless the model is deep enough for the loss to matter.
 
 \`\`\`ts

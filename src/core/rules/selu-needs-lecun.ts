@@ -17,7 +17,8 @@ export const seluNeedsLecun: Rule = {
 fan_in·Var(W) = 1: then mean 0 and variance 1 are a stable fixed point of the layer map, and deep SELU networks
 train without normalization layers. With Glorot weights on a wide-to-narrow layer, or He weights (c = 2), or the
 tfjs default \`glorotNormal\` (c ≈ 0.77 on square layers), the activations drift away from unit variance layer after
-layer.
+layer. Judged on the realized c: weights that already give c = 1 within 0.5% are not reported, whatever their name
+(Glorot on a square layer: Var = 2/(n+n) = 1/n).
 
 **Fix:** LeCun-normal (Keras \`lecun_normal\`; PyTorch \`kaiming_normal_(w, nonlinearity='linear')\`, as the
 \`calculate_gain\` docstring advises — not \`'selu'\`, whose 3/4 is an empirical value). In tfjs use \`leCunUniform\`:
