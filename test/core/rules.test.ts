@@ -10,7 +10,7 @@ import { derivativeSecondMoment } from '../../src/core/moments';
 import { propagate } from '../../src/core/propagate';
 import { RULE_LIST, type RuleFinding } from '../../src/core/rules';
 import { fixedPoint } from '../../src/core/rules/saturating-needs-glorot';
-import { act, init, mlp, model } from '../helpers/models';
+import { act, init, mlp, model, type LayerSpec } from '../helpers/models';
 import { runRule } from '../helpers/rules';
 
 const run = (id: string, m: Model): RuleFinding[] => runRule(id, m);
@@ -118,10 +118,29 @@ test('saturating-needs-glorot: the depth map\'s fixed point is exact at and near
 test('selu-needs-lecun: default init before selu is reported; leCunUniform is not', () => {
   const f = run('selu-needs-lecun', mlp('tfjs', 3, 64, 'selu'));
   assert.equal(f.length, 2);
-  assert.match(f[0].message, /fan_in·Var\(W\) = 0\.77 instead of 1/);
+  assert.match(f[0].message, /fan_in·Var\(W\) = 0\.774 instead of 1/);
   assert.equal(f[0].fixes[0].intent.kind === 'setInitializer' && f[0].fixes[0].intent.to, 'leCunUniform');
   assert.equal(run('selu-needs-lecun', mlp('tfjs', 3, 64, 'selu', 'leCunUniform')).length, 0);
   assert.equal(run('selu-needs-lecun', mlp('keras', 3, 64, 'selu', 'lecun_normal')).length, 0);
+});
+
+test('selu-needs-lecun / relu-needs-he judge the realized scale: on target within 0.5%, reported just outside', () => {
+  // Glorot: c = 2·fan_in/(fan_in + fan_out), independent of this code. Square: c = 1 exactly, SELU's target.
+  const glorotC = (fin: number, fout: number) => (2 * fin) / (fin + fout);
+  const selu = (fin: number, fout: number) =>
+    run('selu-needs-lecun', model('keras', [{ kind: 'dense', inFeatures: fin, outFeatures: fout, kernel: 'glorot_uniform', activation: 'selu' }, { kind: 'dense', inFeatures: fout, outFeatures: 1 }]));
+  assert.equal(selu(300, 300).length, 0);
+  assert.equal(selu(128, 128).length, 0);
+  assert.ok(Math.abs(glorotC(401, 399) - 1) < 0.005 && selu(401, 399).length === 0); // c = 1.0025
+  assert.ok(Math.abs(glorotC(403, 397) - 1) > 0.005); // c = 1.0075
+  assert.match(selu(403, 397)[0]?.message ?? '', /fan_in·Var\(W\) = 1\.01 instead of 1/);
+  assert.match(selu(397, 403)[0]?.message ?? '', /fan_in·Var\(W\) = 0\.993 instead of 1/);
+  // ReLU keeps c/2 of the signal: quiet from 0.995 up (Glorot into 1 unit after 512: 512/513 = 0.998).
+  const relu = (fin: number, fout: number) =>
+    run('relu-needs-he', model('keras', [{ kind: 'dense', inFeatures: fin, outFeatures: fout, kernel: 'glorot_uniform', activation: 'relu' }, { kind: 'dense', inFeatures: fout, outFeatures: 1 }]));
+  assert.equal(relu(512, 1).length, 0);
+  assert.equal(relu(300, 1).length, 0); // gain 300/301 = 0.9967
+  assert.match(relu(300, 2)[0]?.message ?? '', /per-layer signal gain 0\.99\./); // gain 0.9934
 });
 
 test('symmetric-init: zeros in a hidden layer is an error; zeros in the read-out or at the end of a residual branch is not', () => {
@@ -149,7 +168,7 @@ test('fixed-scale: randomNormal(0.05) is wrong at fan-in 2048 and gives the std 
   const f = run('fixed-scale', wide);
   assert.ok(f.length >= 1);
   // gain = 2048 · 0.0025 · ½ = 2.56; the std that fits relu: √(2/2048) = 0.03125
-  assert.match(f[0].message, /per-layer signal gain 2\.6, outside \[0\.5, 2\]\. stddev 0\.0313 would give 1/);
+  assert.match(f[0].message, /per-layer signal gain 2\.6, outside \[0\.5, 2\]\. stddev 0\.0313 would give 1\.$/); // the std is the stddev: said once
   assert.deepEqual(f[0].fixes[0].intent, { kind: 'setInitializer', layer: 0, slot: 'kernel', to: 'randomNormal', args: { stddev: 0.0313 } });
   const ok = mlp('tfjs', 3, 512, 'relu');
   for (const l of ok.layers) l.kernel = init('tfjs', 'randomNormal', { stddev: 0.05 });
@@ -197,6 +216,14 @@ test('recurrent-not-orthogonal and lstm-forget-bias', () => {
   const t = run('recurrent-not-orthogonal', torch);
   assert.equal(t.length, 1);
   assert.equal(t[0].severity, 'info');
+});
+
+test('lstm-forget-bias: the fix title names what the fix writes in that framework', () => {
+  const title = (fw: 'tfjs' | 'keras' | 'pytorch') =>
+    run('lstm-forget-bias', model(fw, [{ kind: 'lstm', inFeatures: 8, outFeatures: 8, extra: { unitForgetBias: false } }]))[0].fixes[0].title;
+  assert.equal(title('tfjs'), 'Set unitForgetBias: true for lstm (layer 1)');
+  assert.equal(title('keras'), 'Set unit_forget_bias=True for lstm (layer 1)');
+  assert.equal(title('pytorch'), 'Fill the forget-gate slice of bias_ih with 1.0 for lstm (layer 1)');
 });
 
 test('truncated-normal-shortfall: explicit heNormal before relu, varianceScaling normal; not uniform, not defaults', () => {
@@ -263,6 +290,17 @@ function gptLike(opts: { preNorm?: boolean; finalNorm?: boolean; branchStd?: num
     { kind: 'dense', inFeatures: 64, outFeatures: 100, kernel: N02() }, // 7: read-out
   ]);
 }
+
+test('fixed-scale: the std in brackets only where the fit names another number (truncated stddev, uniform limits)', () => {
+  // Linear output at fan-in 1024: the std that fits is 1/√1024 = 0.03125; tfjs truncatedNormal's stddev must be
+  // 0.03125/√0.774 = 0.0355 (uncorrected ±2σ truncation), randomUniform's limit √3·0.03125 = 0.0541.
+  const message = (id: string, args: object) =>
+    run('fixed-scale', model('tfjs', [{ kind: 'dense', inFeatures: 1024, outFeatures: 64, kernel: init('tfjs', id, args) }, { kind: 'dense', inFeatures: 64, outFeatures: 1 }]))[0]
+      ?.message;
+  assert.match(message('randomNormal', { stddev: 0.1 }) ?? '', / stddev 0\.0313 would give 1\.$/);
+  assert.match(message('truncatedNormal', { stddev: 0.1 }) ?? '', / stddev 0\.0355 would give 1 \(std 0\.0313\)\.$/);
+  assert.match(message('randomUniform', { minval: -0.5, maxval: 0.5 }) ?? '', / limits ±0\.0541 would give 1 \(std 0\.0313\)\.$/);
+});
 
 test('fixed-scale: std 0.02 inside a pre-norm residual branch and a normalized read-out are deliberate (GPT-2)', () => {
   assert.deepEqual(run('fixed-scale', gptLike()), []);
@@ -346,6 +384,18 @@ test('related locations come from the rules: the activation a layer feeds, fused
     { kind: 'dense', inFeatures: 64, outFeatures: 1 },
   ]);
   assert.deepEqual(run('selu-needs-lecun', selu)[0].related, [{ span: { start: 150, end: 156 }, message: 'the selu this layer feeds' }]);
+});
+
+test('vanishing-signal: culprits are weighted layers only; a ReLU layer of its own (gain ½) is not counted in "and N more"', () => {
+  // Six default nn.Linear (c = 1/3, zero biases so every one has gain exactly 1/3) each followed by a ReLU layer.
+  const specs: LayerSpec[] = [];
+  for (let i = 0; i < 6; i++) {
+    specs.push({ kind: 'dense', inFeatures: 256, outFeatures: 256, extra: { bias: init('pytorch', 'zeros_') } });
+    specs.push({ kind: 'activation', activation: 'relu' });
+  }
+  specs.push({ kind: 'dense', inFeatures: 256, outFeatures: 10 });
+  const [f] = run('vanishing-signal', model('pytorch', specs));
+  assert.match(f.message, /after 6 weighted layers\. Caused by dense \(layer 1\) ×0\.33, [^;]+; dense \(layer 3\) ×0\.33, [^;]+; dense \(layer 5\) ×0\.33, [^.]+ and 3 more\./);
 });
 
 test('vanishing-signal: related locations are the read-out and exactly the layers its message names, in model order', () => {

@@ -112,14 +112,7 @@ for (const rule of RULE_LIST) {
   }
 }
 
-/**
- * Known failure, reported (not blessed): the tfjs fixer writes `tf.initializers.heUniform()` where it replaces a
- * factory call, and tfjs's typings require an argument object (`heUniform(args: SeedOnlyInitializerArgs)`; it runs,
- * but does not compile). Remove `todo` once the fixer writes `({})` for the factories whose typings require it.
- */
-const TYPECHECK_TODO = 'tfjs fixer writes tf.initializers.heUniform() without the argument object its typings require';
-
-test('every fix to a tfjs fixture leaves code that typechecks against @tensorflow/tfjs', { todo: TYPECHECK_TODO }, () => {
+test('every fix to a tfjs fixture leaves code that typechecks against @tensorflow/tfjs', () => {
   assert.ok(fixedTfjs.size > 0, 'the snapshot tests ran first and collected the fixed texts');
   const errors = typeErrors(fixedTfjs);
   assert.deepEqual(errors, [], errors.join('\n'));

@@ -14,6 +14,9 @@ import { slotField } from './layers';
 import { CORE_INIT_OPS, INITIALIZER_ARG_KEYS, INITIALIZER_ARGS_REQUIRED, INITIALIZER_CLASS_BY_ID, initializerProperty } from './tables';
 import type { LayerRec } from './values';
 
+/** The tf.initializers factories declared without a parameter (exports_initializers.d.ts: zeros(), ones()). */
+const FACTORIES_WITHOUT_ARGS = new Set(['zeros', 'ones']);
+
 // Bound once: the `ts` namespace exposes its members through getters.
 const { isAsExpression, isCallExpression, isElementAccessExpression, isFunctionLike, isIdentifier, isImportDeclaration, isNewExpression, isNonNullExpression, isObjectLiteralExpression, isParenthesizedExpression, isPropertyAccessExpression, isPropertyAssignment, isSpreadAssignment, isStringLiteral, isStringLiteralLike } = ts;
 
@@ -471,11 +474,12 @@ class Fixer extends FixerBase<Internal, InternalModel, LayerRec> {
     id: string,
     args: InitializerArgs | undefined,
     q: string,
+    required: boolean,
   ): { text: string | undefined; changed: boolean } | undefined {
     const allowed = INITIALIZER_ARG_KEYS[id];
     if (!argNode) {
       if (args) return { text: this.argsObjectText(args, q, []), changed: true };
-      if (INITIALIZER_ARGS_REQUIRED.has(id)) return { text: '{}', changed: true };
+      if (required) return { text: '{}', changed: true };
       return { text: undefined, changed: false };
     }
     let inner: ts.Expression = argNode;
@@ -513,7 +517,7 @@ class Fixer extends FixerBase<Internal, InternalModel, LayerRec> {
     }
     if (!dropped && !args) return { text: inner.getText(this.sf), changed: false };
     if (allowed.length === 0) return { text: undefined, changed: true };
-    if (kept.length === 0 && !args && !INITIALIZER_ARGS_REQUIRED.has(id)) return { text: undefined, changed: true };
+    if (kept.length === 0 && !args && !required) return { text: undefined, changed: true };
     const own = inner.getText(this.sf);
     const spaced = own.includes('\n') ? this.spaced : /^\{[ \t]+\S/.test(own);
     return { text: this.argsObjectText(remaining, q, kept, spaced), changed: true };
@@ -524,10 +528,15 @@ class Fixer extends FixerBase<Internal, InternalModel, LayerRec> {
     if (!node) return undefined;
     const q = this.quote(node);
     const argNode = node.arguments?.[0];
-    const newArgs = this.rewriteArgs(argNode, id, args, q);
-    if (!newArgs) return undefined;
     const callee = node.expression;
     const nameEdit = this.renameCallee(node, callee, id);
+    // A factory's typings require an argument object (heUniform({})), a class constructor's do not: a factory call
+    // the fix leaves gets one, unless the user's own call already went without one it required (their form is kept).
+    const factory = nameEdit === 'factory' || !isNewExpression(node);
+    const ownCallLacksArgs = !argNode && !isNewExpression(node) && !FACTORIES_WITHOUT_ARGS.has(ref.id ?? '');
+    const typed = factory && !FACTORIES_WITHOUT_ARGS.has(id) && !ownCallLacksArgs;
+    const newArgs = this.rewriteArgs(argNode, id, args, q, INITIALIZER_ARGS_REQUIRED.has(id) || typed);
+    if (!newArgs) return undefined;
     if (nameEdit === 'factory') {
       // Switch to the factory form: ns.initializers.id(args)
       const ns = this.initializersNs(node);
@@ -619,7 +628,7 @@ class Fixer extends FixerBase<Internal, InternalModel, LayerRec> {
     let cfgNode: ts.Expression = cfg.initializer;
     while (isParenthesizedExpression(cfgNode) || isAsExpression(cfgNode)) cfgNode = cfgNode.expression;
     if (!isObjectLiteralExpression(cfgNode)) return args ? undefined : edits;
-    const r = this.rewriteArgs(cfgNode, id, args, q);
+    const r = this.rewriteArgs(cfgNode, id, args, q, INITIALIZER_ARGS_REQUIRED.has(id));
     if (!r) return undefined;
     if (r.changed) edits.push({ span: { start: cfgNode.getStart(this.sf), end: cfgNode.end }, newText: r.text ?? '{}' });
     return edits;

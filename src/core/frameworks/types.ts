@@ -69,6 +69,8 @@ export type SlotTable = Partial<Record<WeightSlot, string>>;
 export interface FrameworkFacts {
   label: string;
   lstmUnitForgetBiasDefault: boolean;
+  /** What the fix that starts an LSTM's forget gate at bias 1 writes, as a fix title says it ("Set unit_forget_bias=True"). */
+  lstmForgetBiasFix: string;
   recurrentActivation: string;
   normEpsilon: number;
   leakyReluLayerAlpha: number;

@@ -40,6 +40,16 @@ function argsFor(c: LayerCase, targetVariance: number): InitializerArgs | undefi
   }
 }
 
+/**
+ * " (std 0.0313)" after the fit, only where it tells something: the fit names another number (tfjs/Keras
+ * truncatedNormal's stddev before the ±2σ cut, uniform limits). Where the fit is a std itself it would repeat it,
+ * so the two are compared as printed (0.0313 and 0.03125 are the same number at 3 digits).
+ */
+function stdNote(args: InitializerArgs | undefined, std: number): string {
+  const fitStd = args?.stddev ?? (args?.maxval === undefined ? std : undefined);
+  return fitStd !== undefined && fmt(fitStd, 3) === fmt(std, 3) ? '' : ` (std ${fmt(std, 3)})`;
+}
+
 export const fixedScale: Rule = {
   meta: {
     id: 'fixed-scale',
@@ -95,7 +105,7 @@ tf.layers.dense({units: 1024, activation: 'relu', kernelInitializer: tf.initiali
         message:
           `${describeInitializer(c.ref)} (std ${fmt(c.realized.std, 3)}) with fan-in ${fmt(fanIn)} before ${act}: ` +
           `per-layer signal gain ${fmt(c.signalGain)}, outside [${FIXED_SCALE_BAND.lo}, ${FIXED_SCALE_BAND.hi}]. ` +
-          `${fit} would give 1${args?.stddev !== undefined && Math.abs(args.stddev - Math.sqrt(target)) < 5e-4 * args.stddev ? '' : ` (std ${fmt(Math.sqrt(target), 3)})`}.`,
+          `${fit} would give 1${stdNote(args, Math.sqrt(target))}.`,
         span,
         layer: c.layer.index,
         related: activationRelated(c, ctx.model, span),

@@ -5,8 +5,9 @@
  * every rule's fixes to that declaration.
  */
 import type { Fix } from '../findings';
+import { FRAMEWORKS } from '../frameworks';
 import type { WeightSlot } from '../initializers';
-import type { InitializerArgs } from '../model';
+import type { Framework, InitializerArgs } from '../model';
 
 /** A rule's fix before the analyzer turns its intent into text edits. */
 export type RuleFix = Omit<Fix, 'edits'>;
@@ -23,9 +24,13 @@ export function swapInitializerFix(layer: number, slot: WeightSlot, rec: { id: s
   return setInitializerFix(`Use ${rec.id} for the ${SLOT_WORDS[slot] ?? slot} of ${label}`, layer, slot, rec.id, rec.args);
 }
 
-/** Turns an LSTM's forget-gate bias of 1 on. */
-export function forgetBiasFix(layer: number, label: string): RuleFix {
-  return { title: `Set unitForgetBias for ${label}`, intent: { kind: 'setLayerOption', layer, option: 'unitForgetBias', value: true }, safe: false };
+/**
+ * Turns an LSTM's forget-gate bias of 1 on. The title names what the fixer writes in that framework (the registry's
+ * spelling: tfjs `unitForgetBias: true`, Keras `unit_forget_bias=True`, PyTorch `bias_ih_l{k}[H:2H].fill_(1.0)`).
+ */
+export function forgetBiasFix(layer: number, label: string, framework: Framework): RuleFix {
+  const title = `${FRAMEWORKS[framework].facts.lstmForgetBiasFix} for ${label}`;
+  return { title, intent: { kind: 'setLayerOption', layer, option: 'unitForgetBias', value: true }, safe: false };
 }
 
 /** Rewrites a tfjs argument of 0 that `||` would replace by its default, so that it means 0. */

@@ -60,6 +60,26 @@ export function unitSecondMoment(reached: ReachedActivation): number | undefined
   return secondMoment(id, 1, activationAlpha(id, reached.activation.alpha));
 }
 
+/**
+ * How far (relative) a realized scale may lie from the one an activation needs and still count as on it:
+ * SELU's fan_in·Var(W) = 1, a ReLU's per-layer signal gain of 1. An initializer that already realizes the target
+ * (Glorot on a square layer before SELU: c = 2·n/(n+n) = 1 exactly) must not be reported, and neither may a
+ * deviation that the message would print as the target itself.
+ *
+ * 0.5% because: (1) it is the resolution of the numbers the messages print (c to 3 significant digits reads 1.01
+ * or 0.995 at the edge, never "1"; a gain to 2 digits reads 0.99); (2) it is about one standard deviation of the
+ * variance a single draw realizes for a 300×300 kernel (√(2/n_weights) = 0.47%), so a smaller deviation from the
+ * formula is not distinguishable from the draw; (3) for SELU a relative error δ in c moves the variance fixed point
+ * by δ/(1 − g′(1)) with g(q) = E[selu(√q z)²], g′(1) = 0.78 (moments.ts, computed), i.e. by 2.3% at the edge.
+ * Deviations from a real mismatch are far larger (Glorot 784→300: 1.45; tfjs glorotNormal: 0.774; He: 2).
+ */
+export const ON_TARGET_TOLERANCE = 0.005;
+
+/** Whether a realized scale is known to lie within ON_TARGET_TOLERANCE of the target (unknown: not on it). */
+export function onTarget(x: number | undefined, target: number): boolean {
+  return x !== undefined && Math.abs(x / target - 1) < ON_TARGET_TOLERANCE;
+}
+
 /** " (realized variance 0.774× nominal)" where the framework's sampler falls short of the formula. */
 export function shortfallNote(realized: Realized | undefined): string {
   if (!realized || realized.nominalVariance <= 0) return '';

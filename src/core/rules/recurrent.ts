@@ -92,7 +92,7 @@ tf.layers.lstm({units: 64, unitForgetBias: true})
         span: layer.span,
         layer: layer.index,
         related: [],
-        fixes: [forgetBiasFix(layer.index, layerLabel(layer, ctx.model))],
+        fixes: [forgetBiasFix(layer.index, layerLabel(layer, ctx.model), ctx.model.framework)],
       });
     }
     return out;

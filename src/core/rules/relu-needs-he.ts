@@ -1,11 +1,20 @@
 import { describeInitializer, recommend } from '../recommend';
-import { activationLabel, activationRelated, depthNote, layerCases, shortfallNote, initializerSpan } from './layer-cases';
+import { activationLabel, activationRelated, depthNote, layerCases, ON_TARGET_TOLERANCE, shortfallNote, initializerSpan } from './layer-cases';
 import { swapInitializerFix } from './fixes';
 import { fmt } from '../format';
 import { layerLabel } from './graph';
 import type { Rule, RuleFinding } from './types';
 
 const LINEAR_SCALED = new Set(['glorot', 'lecun', 'torchDefault']);
+
+/**
+ * Judged on the realized gain, not the family's name: Glorot into a much narrower layer realizes nearly He's scale
+ * (c = 2·fan_in/(fan_in+fan_out), so Dense(1, relu) after 512 units keeps 0.998 of the signal), and then nothing
+ * shrinks. Unknown gains are still reported.
+ */
+function keepsSignal(gain: number | undefined): boolean {
+  return gain !== undefined && gain > 1 - ON_TARGET_TOLERANCE;
+}
 
 export const reluNeedsHe: Rule = {
   meta: {
@@ -33,7 +42,9 @@ stalls. The family covers relu, relu6, leaky ReLU/PReLU, ELU, GELU, swish/SiLU a
 **Fix:** use He (Kaiming) initialization, Var(W) = 2/fan_in (for leaky ReLU with slope a: 2/((1+a²)·fan_in)).
 In tfjs prefer \`heUniform\`, which realizes exactly 2/fan_in (\`heNormal\` realizes 0.774× of it).
 
-Not reported when a batch or layer normalization sits between the layer and the activation: it resets the scale.
+Not reported when a batch or layer normalization sits between the layer and the activation: it resets the scale,
+nor where the weights already keep the signal (gain 0.995 or more: Glorot into a single unit realizes
+c = 2·fan_in/(fan_in+1), almost He's 2).
 Findings on a framework default are information unless the model is deep enough for the loss to matter.
 
 \`\`\`ts
@@ -53,7 +64,7 @@ nn.init.kaiming_uniform_(self.fc1.weight, nonlinearity="relu")
   },
   check(ctx) {
     const cases = layerCases(ctx).filter(
-      (c) => c.reached?.family === 'relu' && LINEAR_SCALED.has(c.family) && c.ref.id !== undefined,
+      (c) => c.reached?.family === 'relu' && LINEAR_SCALED.has(c.family) && c.ref.id !== undefined && !keepsSignal(c.signalGain),
     );
     const depth = depthNote(cases);
     const ratio = ctx.prediction.readoutRatio;

@@ -1,5 +1,5 @@
 import { describeInitializer, recommend } from '../recommend';
-import { activationLabel, activationRelated, layerCases, shortfallNote, initializerSpan } from './layer-cases';
+import { activationLabel, activationRelated, layerCases, onTarget, shortfallNote, initializerSpan } from './layer-cases';
 import { swapInitializerFix } from './fixes';
 import { fmt } from '../format';
 import { layerLabel } from './graph';
@@ -17,7 +17,8 @@ export const seluNeedsLecun: Rule = {
 fan_in·Var(W) = 1: then mean 0 and variance 1 are a stable fixed point of the layer map, and deep SELU networks
 train without normalization layers. With Glorot weights on a wide-to-narrow layer, or He weights (c = 2), or the
 tfjs default \`glorotNormal\` (c ≈ 0.77 on square layers), the activations drift away from unit variance layer after
-layer.
+layer. Judged on the realized c: weights that already give c = 1 within 0.5% are not reported, whatever their name
+(Glorot on a square layer: Var = 2/(n+n) = 1/n).
 
 **Fix:** LeCun-normal (Keras \`lecun_normal\`; PyTorch \`kaiming_normal_(w, nonlinearity='linear')\`, as the
 \`calculate_gain\` docstring advises — not \`'selu'\`, whose 3/4 is an empirical value). In tfjs use \`leCunUniform\`:
@@ -34,10 +35,11 @@ tf.layers.dense({units: 64, activation: 'selu', kernelInitializer: 'leCunUniform
   },
   check(ctx) {
     return layerCases(ctx)
-      .filter((c) => c.reached?.family === 'selu' && c.family !== 'lecun')
+      // Judged on the realized c, not the family's name: Glorot on a square layer already has c = 1.
+      .filter((c) => c.reached?.family === 'selu' && c.family !== 'lecun' && !onTarget(c.c.estimate, 1))
       .map((c): RuleFinding => {
         const rec = recommend(c.ref.framework, 'lecun', c.ref);
-        const cText = c.c.estimate !== undefined ? `: fan_in·Var(W) = ${fmt(c.c.estimate)} instead of 1${shortfallNote(c.realized)}` : '';
+        const cText = c.c.estimate !== undefined ? `: fan_in·Var(W) = ${fmt(c.c.estimate, 3)} instead of 1${shortfallNote(c.realized)}` : '';
         const span = initializerSpan(c.ref, c.layer);
         return {
           severity: c.ref.explicit ? 'warning' : 'info',

@@ -15,12 +15,17 @@ import type { Rule, RuleContext, RuleFinding } from './types';
 /** Layers named as the cause; more would flood the Problems panel, which shows related locations expanded. */
 const MAX_CULPRITS = 3;
 
-/** The layers that shrink (grow) the signal most, strongest first, and how many more there are. */
+/**
+ * The weighted layers that shrink (grow) the signal most, strongest first, and how many more there are. Only
+ * weighted layers: their initialization is what a user can change, while an activation layer's gain (a ReLU's ½)
+ * is the reason for that scaling, not a cause of its own; counting it would inflate "and N more".
+ */
 function culprits(ctx: RuleContext, direction: 'vanishing' | 'exploding', readout: number): { shown: LayerPrediction[]; more: number } {
   // Layers inside pre-norm residual branches start small on purpose: they are not what makes a signal vanish.
   const preNorm = preNormResidualBranches(ctx.model);
   const gains = ctx.prediction.layers
-    .filter((p) => p.index < readout && p.forwardGain !== undefined && !preNorm.has(p.index))
+    .filter((p) => p.index < readout && WEIGHTED_KINDS.has(ctx.model.layers[p.index].kind))
+    .filter((p) => p.forwardGain !== undefined && !preNorm.has(p.index))
     .filter((p) => (direction === 'vanishing' ? p.forwardGain! < 0.95 : p.forwardGain! > 1.05))
     .sort((a, b) => {
       // Equal gains (to 3 digits) keep the model's order, so messages are stable.

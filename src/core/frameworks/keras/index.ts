@@ -20,7 +20,7 @@ export function kerasFansOfShape(shape: Dims): ShapeFans {
 export const KERAS: FrameworkSemantics = {
   id: 'keras',
   // rnn/lstm.py unit_forget_bias=True; eps 1e-3; LeakyReLU layer 0.3; PReLU zeros.
-  facts: { label: 'Keras', lstmUnitForgetBiasDefault: true, recurrentActivation: 'sigmoid', normEpsilon: 1e-3, leakyReluLayerAlpha: 0.3, preluAlphaInit: 0, returnSequencesDefault: false, infersInputSize: true },
+  facts: { label: 'Keras', lstmUnitForgetBiasDefault: true, lstmForgetBiasFix: 'Set unit_forget_bias=True', recurrentActivation: 'sigmoid', normEpsilon: 1e-3, leakyReluLayerAlpha: 0.3, preluAlphaInit: 0, returnSequencesDefault: false, infersInputSize: true },
   initializers: initializerTable('keras', KERAS_INITIALIZERS, (r) => r.id),
   // Keras 3 layers/core/dense.py:84-90, base_conv.py:90-103, rnn/*.py, core/embedding.py (§2.3).
   layerDefaults: layerDefaults({

@@ -18,7 +18,7 @@ export function torchFansOfShape(shape: Dims): ShapeFans {
 export const PYTORCH: FrameworkSemantics = {
   id: 'pytorch',
   // No forget-gate bias of 1; eps 1e-5; LeakyReLU 0.01; PReLU 0.25; modules return every step's output.
-  facts: { label: 'PyTorch', lstmUnitForgetBiasDefault: false, recurrentActivation: 'sigmoid', normEpsilon: 1e-5, leakyReluLayerAlpha: 0.01, preluAlphaInit: 0.25, returnSequencesDefault: true, infersInputSize: false },
+  facts: { label: 'PyTorch', lstmUnitForgetBiasDefault: false, lstmForgetBiasFix: 'Fill the forget-gate slice of bias_ih with 1.0', recurrentActivation: 'sigmoid', normEpsilon: 1e-5, leakyReluLayerAlpha: 0.01, preluAlphaInit: 0.25, returnSequencesDefault: true, infersInputSize: false },
   initializers: initializerTable('pytorch', PYTORCH_INITIALIZERS, (r) => `nn.init.${r.id}`),
   layerDefaults: layerDefaults({
     // linear.py/conv.py reset_parameters: weight and bias U(±1/√fan_in) (§3.4). No separable convolution module.

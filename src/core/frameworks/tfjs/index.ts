@@ -24,7 +24,7 @@ export const TFJS: FrameworkSemantics = {
   id: 'tfjs',
   // recurrent.ts:1676 (unitForgetBias undefined = off), recurrentActivation hardSigmoid (:1325,1645);
   // normalization.ts eps 1e-3; advanced_activations.ts:82,146.
-  facts: { label: 'TensorFlow.js', lstmUnitForgetBiasDefault: false, recurrentActivation: 'hardSigmoid', normEpsilon: 1e-3, leakyReluLayerAlpha: 0.3, preluAlphaInit: 0, returnSequencesDefault: false, infersInputSize: true },
+  facts: { label: 'TensorFlow.js', lstmUnitForgetBiasDefault: false, lstmForgetBiasFix: 'Set unitForgetBias: true', recurrentActivation: 'hardSigmoid', normEpsilon: 1e-3, leakyReluLayerAlpha: 0.3, preluAlphaInit: 0, returnSequencesDefault: false, infersInputSize: true },
   initializers: initializerTable('tfjs', TFJS_INITIALIZERS, (r) => r.id),
   layerDefaults: layerDefaults({
     // core.ts:193-201 dense glorotNormal; convolutional.ts:414 conv; convolutional_depthwise.ts:109 depthwise.
