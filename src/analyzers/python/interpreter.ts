@@ -56,6 +56,15 @@ import {
 import type { Shape } from './values';
 import * as torch from './torch-runtime';
 import * as keras from './keras-runtime';
+import type { FrameworkRuntime } from './runtime';
+
+/** The runtime of each framework; built on first use (the runtimes import this file). */
+let runtimes: Record<ModV['fw'], FrameworkRuntime> | undefined;
+
+function runtimeOf(m: ModV): FrameworkRuntime {
+  runtimes ??= { pytorch: torch.torchRuntime, keras: keras.kerasRuntime };
+  return runtimes[m.fw];
+}
 
 export const LIMITS = {
   /** Iterations of one loop (or elements of one comprehension) that are unrolled. */
@@ -429,14 +438,16 @@ export class Interp {
       return;
     }
     // A user module or subclassed model: call forward()/call() with symbolic inputs.
-    const method = this.findMethod(m.cls, m.fw === 'keras' ? 'call' : 'forward');
+    const rt = runtimeOf(m);
+    const method = this.findMethod(m.cls, rt.forwardMethod);
     if (!method) {
-      if (m.fw === 'pytorch' && m.children.size) this.note(`${m.cls?.name ?? 'the module'} has no forward(): its layers are not connected`);
+      const note = rt.missingForwardNote(m);
+      if (note) this.note(note);
       return;
     }
     const params = this.fnInfo(method.def).params.filter((p) => p.kind === 'normal');
     const args = noArgs();
-    const shape: Shape = m.fw === 'keras' && m.buildShape ? { dims: m.buildShape.slice(1), feat: m.buildShape[m.buildShape.length - 1] } : {};
+    const shape: Shape = rt.traceInputShape(m);
     for (const p of params.slice(method.staticmethod ? 0 : 1)) {
       if (p.dflt || p.kwOnly) break;
       const input = this.newInput(p.node, args.pos.length === 0 ? shape : {});
@@ -1372,8 +1383,7 @@ export class Interp {
   }
 
   callModule(m: ModV, args: CallArgs, at: Node): V {
-    if (m.fw === 'keras') return keras.callKerasModule(this, m, args, at);
-    return torch.callTorchModule(this, m, args, at);
+    return runtimeOf(m).callModule(this, m, args, at);
   }
 
   callExt(path: string, args: CallArgs, at: Node): V {
@@ -1401,7 +1411,7 @@ export class Interp {
       case 'dict':
         return this.dictMethod(self, name, args);
       case 'mod':
-        return self.fw === 'keras' ? keras.kerasModuleMethod(this, self, name, args, at) : torch.torchModuleMethod(this, self, name, args, at);
+        return runtimeOf(self).moduleMethod(this, self, name, args, at);
       case 'param':
         return torch.paramMethod(this, self, name, args, at);
       case 'tensor':
@@ -1732,7 +1742,7 @@ export class Interp {
     }
     if (v.k === 'mod') {
       if (cls.k === 'class') return !!v.cls && (v.cls === cls || this.inherits(v.cls, cls));
-      if (cls.k === 'ext') return v.fw === 'keras' ? keras.isKerasInstance(this, v, cls.path) : torch.isTorchInstance(this, v, cls.path);
+      if (cls.k === 'ext') return runtimeOf(v).isInstance(this, v, cls.path);
       return undefined;
     }
     if (v.k === 'obj') {
@@ -2102,7 +2112,7 @@ export class Interp {
         return i === undefined ? UNKNOWN : str(obj.v.at(i) ?? '');
       }
       case 'mod':
-        return obj.fw === 'keras' ? keras.kerasModuleItem(this, obj, idx, at) : torch.torchModuleItem(this, obj, idx, at);
+        return runtimeOf(obj).moduleItem(this, obj, idx, at);
       case 'param':
         return torch.paramItem(this, obj, idx);
       case 'tensor':
@@ -2126,7 +2136,7 @@ export class Interp {
         if (a) return a;
         const m = this.findClassAttr(obj.cls, name);
         if (m) return this.bindAttr(m, obj, at);
-        return obj.fw === 'keras' ? keras.kerasModuleAttr(this, obj, name, at) : torch.torchModuleAttr(this, obj, name, at);
+        return runtimeOf(obj).moduleAttr(this, obj, name, at);
       }
       case 'obj': {
         if (name === '__class__') return obj.cls;

@@ -9,6 +9,7 @@ import { defaultInitializerRef } from '../../core/initializers';
 import type { ActivationRef, InitializerArgs, InitializerRef } from '../../core/model';
 import { torchCalculateGain } from '../../core/moments';
 import { type CallArgs, type Interp, argGetter, isSlice, keyOf, noArgs, posArgs, sliceBounds, uniq } from './interpreter';
+import type { FrameworkRuntime } from './runtime';
 import { type Node, argListOf, spanOf, textOf } from './syntax';
 import {
   type InitCallSpec,
@@ -991,3 +992,15 @@ export function tensorMethod(ip: Interp, t: TensorV, name: string, args: CallArg
 }
 
 export { tensor, isTensor, noArgs };
+
+/** The PyTorch runtime as the interpreter sees it (runtime.ts). */
+export const torchRuntime: FrameworkRuntime = {
+  forwardMethod: 'forward',
+  traceInputShape: () => ({}),
+  missingForwardNote: (m) => (m.children.size ? `${m.cls?.name ?? 'the module'} has no forward(): its layers are not connected` : undefined),
+  callModule: callTorchModule,
+  moduleAttr: torchModuleAttr,
+  moduleItem: torchModuleItem,
+  moduleMethod: torchModuleMethod,
+  isInstance: isTorchInstance,
+};
