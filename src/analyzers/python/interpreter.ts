@@ -57,6 +57,8 @@ import type { Shape } from './values';
 import * as torch from './torch-runtime';
 import * as keras from './keras-runtime';
 import type { FrameworkRuntime } from './runtime';
+import { type Store, UndoLog } from '../shared/undo-log';
+import { Abort, BudgetExceeded, WorkBudget, noteOnce } from '../shared/work-budget';
 
 /** The runtime of each framework; built on first use (the runtimes import this file). */
 let runtimes: Record<ModV['fw'], FrameworkRuntime> | undefined;
@@ -82,9 +84,6 @@ export const LIMITS = {
   /** Layers per file. */
   layers: 20_000,
 };
-
-export class Abort extends Error {}
-class BudgetExceeded extends Error {}
 
 export type Completion = undefined | { t: 'return'; v: V } | { t: 'break' } | { t: 'continue' } | { t: 'raise' };
 
@@ -121,13 +120,6 @@ export function argGetter(args: CallArgs, params: readonly string[], offset = 0)
     if (i >= 0 && i + offset < args.pos.length) return args.pos[i + offset];
     return args.unknownStar ? UNKNOWN : undefined;
   };
-}
-
-interface TrailEntry {
-  c: Map<string, unknown> | Record<string, unknown>;
-  key: string;
-  had: boolean;
-  old: unknown;
 }
 
 interface FnInfo {
@@ -182,11 +174,9 @@ export class Interp {
   /** Notes of the current model-level activity (attached to the root being traced or built). */
   currentNotes: string[] | undefined;
 
-  private steps = 0;
-  /** The step count at which the analysis stops: LIMITS.steps for construction, as much again for tracing. */
-  private stepLimit = LIMITS.steps;
-  private budgetEnd = Infinity;
-  private trail: TrailEntry[] | undefined;
+  /** The step limit: LIMITS.steps for construction, as much again for tracing. */
+  private readonly work = new WorkBudget(LIMITS.steps);
+  private readonly undoLog = new UndoLog();
   private depth = 0;
   private frames: Frame[] = [];
   /** > 0 while a user module's __init__ runs: modules created then are parts, not models. */
@@ -225,7 +215,7 @@ export class Interp {
       if (e instanceof Abort) {
         // The budget went on code before the rest of the file: still define what follows (imports, classes,
         // functions), so that its models are analyzed stand-alone.
-        this.stepLimit = this.steps + LIMITS.stepsStandalone;
+        this.work.extend(LIMITS.stepsStandalone);
         try {
           for (const s of top.slice(i + 1)) {
             if (['ImportStatement', 'ClassDefinition', 'FunctionDefinition', 'DecoratedStatement'].includes(s.name)) this.exec(s, this.moduleScope);
@@ -233,7 +223,7 @@ export class Interp {
         } catch (e2) {
           this.handleTopError(e2, script);
         }
-        this.stepLimit = this.steps + LIMITS.steps;
+        this.work.extend(LIMITS.steps);
       }
     }
     this.runStandalone();
@@ -328,14 +318,11 @@ export class Interp {
    */
   private runStandalone(): void {
     const budget = (f: () => void, node: Node) => {
-      if (this.steps >= this.stepLimit) return;
-      this.budgetEnd = this.steps + LIMITS.stepsStandalone;
+      if (this.work.spent) return;
       try {
-        f();
+        this.work.standalone(LIMITS.stepsStandalone, f);
       } catch (e) {
         this.handleTopError(e, node);
-      } finally {
-        this.budgetEnd = Infinity;
       }
     };
     for (const fn of this.topFunctions) {
@@ -403,20 +390,18 @@ export class Interp {
       this.roots.push(root);
     }
     // Tracing (the data flow of every model) has a budget of its own, even when construction used all of its.
-    this.stepLimit = this.steps + LIMITS.steps;
+    this.work.extend(LIMITS.steps);
     for (const root of this.roots) {
-      if (this.steps >= this.stepLimit) break;
-      this.budgetEnd = this.steps + LIMITS.stepsStandalone;
+      if (this.work.spent) break;
       this.traceCreated = root.created;
       this.currentNotes = root.notes;
       try {
-        this.traceRoot(root);
+        this.work.standalone(LIMITS.stepsStandalone, () => this.traceRoot(root));
       } catch (e) {
         this.handleTopError(e, root.mod.call ?? root.mod.cls?.node ?? this.tree.topNode);
       } finally {
         this.traceCreated = undefined;
         this.currentNotes = undefined;
-        this.budgetEnd = Infinity;
       }
     }
   }
@@ -484,8 +469,7 @@ export class Interp {
   // Bookkeeping
 
   step(node: Node): void {
-    if (++this.steps > this.stepLimit) throw new Abort();
-    if (this.steps > this.budgetEnd) throw new BudgetExceeded();
+    this.work.tick();
     void node;
   }
 
@@ -503,8 +487,7 @@ export class Interp {
   }
 
   note(message: string): void {
-    const target = this.currentNotes ?? this.globalNotes;
-    if (!target.includes(message) && target.length < 20) target.push(message);
+    noteOnce(this.currentNotes ?? this.globalNotes, message, 20);
   }
 
   problem(message: string, node?: Node): void {
@@ -514,7 +497,7 @@ export class Interp {
   newNode(kind: GNode['kind'], op: string, inputs: GNode[], span: Span, rec?: LayerRec): GNode {
     if (++this.nodeCount > LIMITS.nodes) {
       const msg = `More than ${LIMITS.nodes.toLocaleString('en-US')} layer calls: the rest of the file was not analyzed.`;
-      if (!this.globalNotes.includes(msg)) this.globalNotes.push(msg);
+      noteOnce(this.globalNotes, msg);
       throw new Abort();
     }
     const g: GNode = { id: this.seq.node++, kind, op, inputs, span, out: {} };
@@ -526,7 +509,7 @@ export class Interp {
   newRec(fw: 'pytorch' | 'keras', kind: LayerRec['kind'], op: string, cls: string, call: Node, args?: Node): LayerRec {
     if (this.recs.length >= LIMITS.layers) {
       const msg = `More than ${LIMITS.layers.toLocaleString('en-US')} layers: the rest of the file was not analyzed.`;
-      if (!this.globalNotes.includes(msg)) this.globalNotes.push(msg);
+      noteOnce(this.globalNotes, msg);
       throw new Abort();
     }
     const rec: LayerRec = { id: this.seq.rec++, fw, kind, op, cls, call, layers: [{ slots: {} }] };
@@ -557,20 +540,12 @@ export class Interp {
   // -----------------------------------------------------------------------------------------------------------
   // State changes, recorded for branch joins
 
-  put(c: Map<string, unknown> | Record<string, unknown>, key: string, v: unknown): void {
-    if (this.trail) {
-      const had = c instanceof Map ? c.has(key) : Object.prototype.hasOwnProperty.call(c, key);
-      const old = c instanceof Map ? c.get(key) : (c as Record<string, unknown>)[key];
-      this.trail.push({ c, key, had, old });
-    }
-    if (c instanceof Map) c.set(key, v);
-    else (c as Record<string, unknown>)[key] = v;
+  put(c: Store, key: string, v: unknown): void {
+    this.undoLog.put(c, key, v);
   }
 
   remove(c: Map<string, unknown>, key: string): void {
-    if (!c.has(key)) return;
-    if (this.trail) this.trail.push({ c, key, had: true, old: c.get(key) });
-    c.delete(key);
+    this.undoLog.remove(c, key);
   }
 
   setVar(scope: Scope, name: string, v: V): void {
@@ -589,63 +564,24 @@ export class Interp {
    */
   branches(at: Node, alts: (() => Completion)[]): Completion {
     this.uncertainLines.add(this.line(at));
-    const outer = this.trail;
-    const finals: Map<TrailEntry['c'], Map<string, { had: boolean; v: unknown }>>[] = [];
-    const orig = new Map<TrailEntry['c'], Map<string, { had: boolean; v: unknown }>>();
-    const completions: Completion[] = [];
-    for (const alt of alts) {
-      const trail: TrailEntry[] = [];
-      this.trail = trail;
-      let c: Completion;
-      try {
-        c = alt();
-      } finally {
-        this.trail = outer;
-        // Undo this alternative, remembering its final values.
-        const fin = new Map<TrailEntry['c'], Map<string, { had: boolean; v: unknown }>>();
-        for (const e of trail) {
-          let m = fin.get(e.c);
-          if (!m) fin.set(e.c, (m = new Map()));
-          if (!m.has(e.key)) {
-            const has = e.c instanceof Map ? e.c.has(e.key) : Object.prototype.hasOwnProperty.call(e.c, e.key);
-            m.set(e.key, { had: has, v: e.c instanceof Map ? e.c.get(e.key) : (e.c as Record<string, unknown>)[e.key] });
+    const { completions, changed } = this.undoLog.explore(alts);
+    for (const { c, key, after } of changed) {
+      if (after.every((x) => !x.had)) continue;
+      if (after.some((x) => !x.had)) {
+        const owner = c instanceof Map ? this.childrenOwner.get(c) : undefined;
+        if (owner) {
+          // Registered in some branches only (a module's children map). A container keeps it as a
+          // representative of children it cannot count; a user module leaves it out (its attribute is then unknown).
+          if (owner.type !== 'user') {
+            this.put(c, key, after.find((x) => x.had)!.v);
+            this.put(owner.attrs as Map<string, unknown>, '__unknownChildren__', TRUE);
           }
-        }
-        for (let i = trail.length - 1; i >= 0; i--) {
-          const e = trail[i];
-          let o = orig.get(e.c);
-          if (!o) orig.set(e.c, (o = new Map()));
-          o.set(e.key, { had: e.had, v: e.old });
-          if (e.c instanceof Map) {
-            if (e.had) e.c.set(e.key, e.old);
-            else e.c.delete(e.key);
-          } else if (e.had) (e.c as Record<string, unknown>)[e.key] = e.old;
-          else delete (e.c as Record<string, unknown>)[e.key];
-        }
-        finals.push(fin);
-      }
-      completions.push(c);
-    }
-    for (const [c, keys] of orig) {
-      for (const [key, o] of keys) {
-        const vals = finals.map((f) => f.get(c)?.get(key) ?? o);
-        if (vals.every((x) => !x.had)) continue;
-        if (vals.some((x) => !x.had)) {
-          const owner = c instanceof Map ? this.childrenOwner.get(c) : undefined;
-          if (owner) {
-            // Registered in some branches only (a module's children map). A container keeps it as a
-            // representative of children it cannot count; a user module leaves it out (its attribute is then unknown).
-            if (owner.type !== 'user') {
-              this.put(c, key, vals.find((x) => x.had)!.v);
-              this.put(owner.attrs as Map<string, unknown>, '__unknownChildren__', TRUE);
-            }
-            continue;
-          }
-          this.put(c, key, joinUnknown(vals.find((x) => x.had)!.v));
           continue;
         }
-        this.put(c, key, this.join(vals.map((x) => x.v), at));
+        this.put(c, key, joinUnknown(after.find((x) => x.had)!.v));
+        continue;
       }
+      this.put(c, key, this.join(after.map((x) => x.v), at));
     }
     // Completions: all return → return the join; some return → the others go on, the value is joined later.
     const returns = completions.filter((c): c is { t: 'return'; v: V } => !!c && c.t === 'return');

@@ -54,6 +54,8 @@ import {
   truthy,
   unknown,
 } from './values';
+import { type ChangedPlace, type Store, UndoLog } from '../shared/undo-log';
+import { Abort, BudgetExceeded, WorkBudget, noteOnce } from '../shared/work-budget';
 
 // Bound once: the `ts` namespace exposes its members through getters.
 const { getCombinedModifierFlags, isArrayLiteralExpression, isArrowFunction, isAsExpression, isAwaitExpression, isBinaryExpression, isBlock, isCallExpression, isClassDeclaration, isClassLike, isComputedPropertyName, isConstructorDeclaration, isDefaultClause, isDoStatement, isElementAccessExpression, isExpression, isExpressionWithTypeArguments, isExternalModuleReference, isForOfStatement, isForStatement, isFunctionDeclaration, isFunctionExpression, isFunctionLike, isGetAccessorDeclaration, isIdentifier, isImportDeclaration, isImportEqualsDeclaration, isMethodDeclaration, isModuleBlock, isNamedImports, isNamespaceImport, isNoSubstitutionTemplateLiteral, isNonNullExpression, isNumericLiteral, isObjectBindingPattern, isObjectLiteralExpression, isOmittedExpression, isParenthesizedExpression, isPostfixUnaryExpression, isPrefixUnaryExpression, isPrivateIdentifier, isPropertyAccessExpression, isPropertyAssignment, isPropertyDeclaration, isSatisfiesExpression, isSetAccessorDeclaration, isShorthandPropertyAssignment, isSpreadAssignment, isSpreadElement, isStringLiteral, isTypeAssertionExpression, isVariableDeclaration, isVariableDeclarationList, isVariableStatement, isWhileStatement, SyntaxKind: SK, NodeFlags: NF, ModifierFlags: MF } = ts;
@@ -74,21 +76,7 @@ export const LIMITS = {
   stepsPerFunction: 30_000,
 };
 
-class AbortAnalysis extends Error {}
-class FunctionBudgetExceeded extends Error {}
-
 type Completion = undefined | { t: 'return'; v: V } | { t: 'break'; label?: string } | { t: 'continue'; label?: string } | { t: 'throw' };
-
-interface BindEntry {
-  b: Binding;
-  old: V | typeof TDZ;
-}
-interface PropEntry {
-  o: ObjV;
-  key: string;
-  old: Prop | undefined;
-}
-type TrailEntry = BindEntry | PropEntry;
 
 interface Frame {
   possible: V[];
@@ -177,16 +165,14 @@ export class Interpreter implements LayerCtx {
   private layerSeq = 0;
   private modelSeq = 0;
   private graphSeq = 0;
-  private steps = 0;
+  private readonly work = new WorkBudget(LIMITS.steps);
   private mutationSeq = 0;
   private callDepth = 0;
-  /** Step count at which the current stand-alone function run stops. */
-  private budgetEnd = Infinity;
   /** Mutation sequence number when the outermost user call started (for recursion-cap notes). */
   private callSeq0 = 0;
   private evalDepth = 0;
   private uncertain: number[] = [];
-  private trail: TrailEntry[] | undefined;
+  private readonly undoLog = new UndoLog();
   private frames: Frame[] = [];
   private readonly registry = new Map<ts.Node, FnReg>();
   private readonly classes: ClassV[] = [];
@@ -230,17 +216,17 @@ export class Interpreter implements LayerCtx {
         try {
           this.exec(s, this.moduleScope);
         } catch (e) {
-          if (e instanceof AbortAnalysis) throw e;
+          if (e instanceof Abort) throw e;
           this.internalError(e, s);
         }
       }
       this.runUncalled();
     } catch (e) {
-      if (!(e instanceof AbortAnalysis)) throw e;
+      if (!(e instanceof Abort)) throw e;
       this.aborted = true;
       const msg = `The analysis stopped after ${LIMITS.steps.toLocaleString('en-US')} evaluation steps; later code was not analyzed.`;
       this.problem(msg);
-      for (const m of this.models) if (!m.notes.includes(msg)) m.notes.push(msg);
+      for (const m of this.models) noteOnce(m.notes, msg);
     }
   }
 
@@ -274,24 +260,23 @@ export class Interpreter implements LayerCtx {
           }
           const seq0 = this.mutationSeq;
           const label = name ?? `the function at line ${this.line(decl)}`;
-          this.budgetEnd = this.steps + LIMITS.stepsPerFunction;
           try {
-            const thisV = reg.thisProvider?.();
-            const fn: FnV = reg.fn ?? { k: 'fn', decl, env: reg.env, thisV };
-            this.standalone.push({ fnName: label, usedDefaults: false });
-            try {
-              this.callFn(fn, [], thisV ?? fn.thisV, undefined, true);
-            } finally {
-              this.standalone.pop();
-            }
+            this.work.standalone(LIMITS.stepsPerFunction, () => {
+              const thisV = reg.thisProvider?.();
+              const fn: FnV = reg.fn ?? { k: 'fn', decl, env: reg.env, thisV };
+              this.standalone.push({ fnName: label, usedDefaults: false });
+              try {
+                this.callFn(fn, [], thisV ?? fn.thisV, undefined, true);
+              } finally {
+                this.standalone.pop();
+              }
+            });
           } catch (e) {
-            if (!(e instanceof FunctionBudgetExceeded)) throw e;
+            if (!(e instanceof BudgetExceeded)) throw e;
             this.capNote(seq0, `The analysis of ${label} stopped after ${LIMITS.stepsPerFunction.toLocaleString('en-US')} steps; the model may be incomplete.`);
-          } finally {
-            this.budgetEnd = Infinity;
           }
         } catch (e) {
-          if (e instanceof AbortAnalysis) throw e;
+          if (e instanceof Abort) throw e;
           this.internalError(e, decl);
         }
       }
@@ -443,8 +428,7 @@ export class Interpreter implements LayerCtx {
   }
 
   private tick(): void {
-    if (++this.steps > LIMITS.steps) throw new AbortAnalysis();
-    if (this.steps > this.budgetEnd) throw new FunctionBudgetExceeded();
+    this.work.tick();
   }
 
   // ------------------------------------------------------------------------------------------------------
@@ -539,83 +523,26 @@ export class Interpreter implements LayerCtx {
   // Assignments with an undo trail (for branches whose condition is unknown)
 
   private setBinding(b: Binding, v: V | typeof TDZ): void {
-    if (this.trail) this.trail.push({ b, old: b.v });
-    b.v = v;
+    this.undoLog.put(b as unknown as Store, 'v', v);
   }
 
   private setProp(o: ObjV, key: string, p: Prop): void {
-    if (this.trail) this.trail.push({ o, key, old: o.props.get(key) });
-    o.props.set(key, p);
+    this.undoLog.put(o.props as Map<string, unknown>, key, p);
   }
 
   /** Runs alternative branches (condition unknown) and joins what they assigned. */
   private branches(line: number, alts: (() => Completion)[]): Completion {
     this.uncertain.push(line);
-    const outer = this.trail;
-    const bindFinals: Map<Binding, V | typeof TDZ>[] = [];
-    const propFinals: Map<ObjV, Map<string, Prop | undefined>>[] = [];
-    const bindOrig = new Map<Binding, V | typeof TDZ>();
-    const propOrig = new Map<ObjV, Map<string, Prop | undefined>>();
-    const completions: Completion[] = [];
+    let explored: { completions: Completion[]; changed: ChangedPlace[] };
     try {
-      for (const alt of alts) {
-        const trail: TrailEntry[] = [];
-        this.trail = trail;
-        let c: Completion;
-        try {
-          c = alt();
-        } finally {
-          this.trail = outer;
-        }
-        const bf = new Map<Binding, V | typeof TDZ>();
-        const pf = new Map<ObjV, Map<string, Prop | undefined>>();
-        for (const e of trail) {
-          if ('b' in e) bf.set(e.b, e.b.v);
-          else {
-            let m = pf.get(e.o);
-            if (!m) pf.set(e.o, (m = new Map()));
-            m.set(e.key, e.o.props.get(e.key));
-          }
-        }
-        for (let i = trail.length - 1; i >= 0; i--) {
-          const e = trail[i];
-          if ('b' in e) {
-            e.b.v = e.old;
-            bindOrig.set(e.b, e.old);
-          } else {
-            if (e.old) e.o.props.set(e.key, e.old);
-            else e.o.props.delete(e.key);
-            let m = propOrig.get(e.o);
-            if (!m) propOrig.set(e.o, (m = new Map()));
-            m.set(e.key, e.old);
-          }
-        }
-        bindFinals.push(bf);
-        propFinals.push(pf);
-        completions.push(c);
-      }
+      explored = this.undoLog.explore(alts);
     } finally {
       this.uncertain.pop();
     }
-    for (const [b, orig] of bindOrig) {
-      const vals = bindFinals.map((m) => (m.has(b) ? m.get(b)! : orig));
-      if (vals.every((v) => v === TDZ)) continue;
-      if (vals.some((v) => v === TDZ)) this.setBinding(b, UNKNOWN);
-      else this.setBinding(b, joinValues(vals as V[]));
-    }
-    for (const [o, keys] of propOrig) {
-      for (const [key, orig] of keys) {
-        const vals = propFinals.map((m) => (m.get(o)?.has(key) ? m.get(o)!.get(key) : orig));
-        if (vals.every((p) => p === undefined)) continue;
-        if (vals.some((p) => p === undefined)) {
-          this.setProp(o, key, { v: UNKNOWN, el: vals.find((p) => p)?.el });
-          continue;
-        }
-        const ps = vals as Prop[];
-        if (ps.every((p) => p === ps[0])) this.setProp(o, key, ps[0]);
-        else if (ps.every((p) => sameValue(p.v, ps[0].v))) this.setProp(o, key, ps[0]);
-        else this.setProp(o, key, { v: UNKNOWN, el: ps[0].el });
-      }
+    const { completions, changed } = explored;
+    for (const { c, key, after } of changed) {
+      if (c instanceof Map) this.joinProp(c as Map<string, Prop>, key, after.map((x) => (x.had ? (x.v as Prop) : undefined)));
+      else this.joinBinding(c as unknown as Binding, after.map((x) => x.v as V | typeof TDZ));
     }
     // Completions: all returned → a return; some returned → possible return values.
     const returns = completions.filter((c): c is { t: 'return'; v: V } => !!c && c.t === 'return');
@@ -625,6 +552,27 @@ export class Interpreter implements LayerCtx {
     const throws = completions.filter((c) => c && c.t === 'throw');
     if (throws.length === completions.length) return { t: 'throw' };
     return undefined;
+  }
+
+  /** A binding after branches that left `vals` in it: their join; unknown if some left it uninitialized. */
+  private joinBinding(b: Binding, vals: (V | typeof TDZ)[]): void {
+    if (vals.every((v) => v === TDZ)) return;
+    if (vals.some((v) => v === TDZ)) this.setBinding(b, UNKNOWN);
+    else this.setBinding(b, joinValues(vals as V[]));
+  }
+
+  /** A property after branches that left `vals` in it (undefined: absent); unknown where they differ. */
+  private joinProp(props: Map<string, Prop>, key: string, vals: (Prop | undefined)[]): void {
+    const put = (p: Prop) => this.undoLog.put(props as Map<string, unknown>, key, p);
+    if (vals.every((p) => p === undefined)) return;
+    if (vals.some((p) => p === undefined)) {
+      put({ v: UNKNOWN, el: vals.find((p) => p)?.el });
+      return;
+    }
+    const ps = vals as Prop[];
+    if (ps.every((p) => p === ps[0])) put(ps[0]);
+    else if (ps.every((p) => sameValue(p.v, ps[0].v))) put(ps[0]);
+    else put({ v: UNKNOWN, el: ps[0].el });
   }
 
   /** Names assigned anywhere in a subtree (loop bodies), to forget their values. */
@@ -667,7 +615,7 @@ export class Interpreter implements LayerCtx {
   }
 
   private capNote(sinceSeq: number, text: string): void {
-    for (const m of this.models) if (m.lastMutation > sinceSeq && !m.notes.includes(text)) m.notes.push(text);
+    for (const m of this.models) if (m.lastMutation > sinceSeq) noteOnce(m.notes, text);
   }
 
   // ------------------------------------------------------------------------------------------------------
