@@ -59,6 +59,7 @@ import * as keras from './keras-runtime';
 import type { FrameworkRuntime } from './runtime';
 import { type Store, UndoLog } from '../shared/undo-log';
 import { Abort, BudgetExceeded, WorkBudget, noteOnce } from '../shared/work-budget';
+import { type LoopPass, itemsHead, loopCapNote, maybeOnce, unroll } from '../shared/loops';
 
 /** The runtime of each framework; built on first use (the runtimes import this file). */
 let runtimes: Record<ModV['fw'], FrameworkRuntime> | undefined;
@@ -934,45 +935,46 @@ export class Interp {
     const items = this.iterate(iterV, iterNode);
     const assign = (v: V) => (targets.length === 1 ? this.assignTo(targets[0], v, scope, s) : this.destructure(targets, v, scope, s));
     const body = statements(bodies[0]);
-    const elseBody = bodies[1] ? statements(bodies[1]) : undefined;
+    const elseBody = () => (bodies[1] ? this.execBlock(statements(bodies[1]), scope) : undefined);
+    const pass = (item: V): LoopPass<Completion> => {
+      assign(item);
+      return loopPass(this.execBlock(body, scope));
+    };
+    const capNote = () => this.note(loopCapNote(this.line(s), LIMITS.loopIterations));
     if (!items && iterV.k === 'list' && iterV.range) {
+      // A range too long to list: its first passes.
       const [start, , stp] = iterV.range;
-      this.note(`A loop at line ${this.line(s)} runs more than ${LIMITS.loopIterations} times: only the first ${LIMITS.loopIterations} iterations were analyzed.`);
-      for (let n = 0; n < LIMITS.loopIterations; n++) {
-        assign(num(start + n * stp));
-        const c = this.execBlock(body, scope);
-        if (c?.t === 'break') return undefined;
-        if (c?.t === 'continue') continue;
-        if (c) return c;
-      }
-      return undefined;
+      capNote();
+      return unroll<Completion>({
+        head: (i) => (i >= LIMITS.loopIterations ? 'capped' : 'go'),
+        pass: (i) => pass(num(start + i * stp)),
+        ended: () => undefined,
+        capped: () => undefined,
+        unknown: () => undefined,
+        broken: () => undefined,
+      });
     }
     if (!items) {
       // Unknown iterable: the body may run (once, with unknown values) or not at all.
-      return this.branches(iterNode, [
-        () => {
-          const rep = iterV.k === 'mod' && iterV.children.size === 1 ? [...iterV.children.values()][0] : undefined;
-          const elem = iterV.k === 'list' && iterV.anyLen && iterV.items.length === 1 ? iterV.items[0] : (rep ?? UNKNOWN);
-          assign(elem);
-          const c = this.execBlock(body, scope);
-          return c && (c.t === 'break' || c.t === 'continue') ? undefined : c;
-        },
-        () => undefined,
-      ]);
+      const once = () => {
+        const rep = iterV.k === 'mod' && iterV.children.size === 1 ? [...iterV.children.values()][0] : undefined;
+        const elem = iterV.k === 'list' && iterV.anyLen && iterV.items.length === 1 ? iterV.items[0] : (rep ?? UNKNOWN);
+        assign(elem);
+        return onceCompletion(this.execBlock(body, scope));
+      };
+      return this.branches(iterNode, maybeOnce(once, undefined));
     }
-    let n = 0;
-    for (const item of items) {
-      if (++n > LIMITS.loopIterations) {
-        this.note(`A loop at line ${this.line(s)} runs more than ${LIMITS.loopIterations} times: only the first ${LIMITS.loopIterations} iterations were analyzed.`);
-        break;
-      }
-      assign(item);
-      const c = this.execBlock(body, scope);
-      if (c?.t === 'break') return undefined;
-      if (c?.t === 'continue') continue;
-      if (c) return c;
-    }
-    return elseBody ? this.execBlock(elseBody, scope) : undefined;
+    return unroll<Completion>({
+      head: itemsHead(items.length, LIMITS.loopIterations),
+      pass: (i) => pass(items[i]),
+      ended: elseBody,
+      capped: () => {
+        capNote();
+        return elseBody();
+      },
+      unknown: () => undefined,
+      broken: () => undefined,
+    });
   }
 
   private execWhile(s: Node, scope: Scope): Completion {
@@ -981,27 +983,19 @@ export class Interp {
     const bodies = cs.filter((c) => c.name === 'Body');
     if (!cond || !bodies.length) return undefined;
     const body = statements(bodies[0]);
-    for (let n = 0; ; n++) {
-      if (n >= LIMITS.loopIterations) {
-        this.note(`A loop at line ${this.line(s)} runs more than ${LIMITS.loopIterations} times: only the first ${LIMITS.loopIterations} iterations were analyzed.`);
+    let t: boolean | undefined;
+    return unroll<Completion>({
+      // The cap is checked before the condition.
+      head: (i) => (i >= LIMITS.loopIterations ? 'capped' : (t = truthy(this.eval(cond, scope))) === false ? 'end' : t === undefined ? 'unknown' : 'go'),
+      pass: () => loopPass(this.execBlock(body, scope)),
+      ended: () => (bodies[1] ? this.execBlock(statements(bodies[1]), scope) : undefined),
+      capped: () => {
+        this.note(loopCapNote(this.line(s), LIMITS.loopIterations));
         return undefined;
-      }
-      const t = truthy(this.eval(cond, scope));
-      if (t === false) return bodies[1] ? this.execBlock(statements(bodies[1]), scope) : undefined;
-      if (t === undefined) {
-        return this.branches(cond, [
-          () => {
-            const c = this.execBlock(body, scope);
-            return c && (c.t === 'break' || c.t === 'continue') ? undefined : c;
-          },
-          () => undefined,
-        ]);
-      }
-      const c = this.execBlock(body, scope);
-      if (c?.t === 'break') return undefined;
-      if (c?.t === 'continue') continue;
-      if (c) return c;
-    }
+      },
+      unknown: () => this.branches(cond, maybeOnce(() => onceCompletion(this.execBlock(body, scope)), undefined)),
+      broken: () => undefined,
+    });
   }
 
   private execWith(s: Node, scope: Scope): Completion {
@@ -2320,6 +2314,18 @@ function extAttr(base: string, name: string): V {
     m.set(name, (v = extV(`${base}.${name}`)));
   }
   return v;
+}
+
+/** A loop pass's completion as the unrolling reads it. */
+function loopPass(c: Completion): LoopPass<Completion> {
+  if (c?.t === 'break') return 'break';
+  if (!c || c.t === 'continue') return 'next';
+  return { exit: c };
+}
+
+/** The completion of a body run once as a branch alternative: `break` and `continue` only end that pass. */
+function onceCompletion(c: Completion): Completion {
+  return c && (c.t === 'break' || c.t === 'continue') ? undefined : c;
 }
 
 function computeStarts(text: string): number[] {

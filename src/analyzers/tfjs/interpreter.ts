@@ -56,6 +56,7 @@ import {
 } from './values';
 import { type ChangedPlace, type Store, UndoLog } from '../shared/undo-log';
 import { Abort, BudgetExceeded, WorkBudget, noteOnce } from '../shared/work-budget';
+import { type LoopHead, type LoopPass, itemsHead, loopCapNote, maybeOnce, unroll } from '../shared/loops';
 
 // Bound once: the `ts` namespace exposes its members through getters.
 const { getCombinedModifierFlags, isArrayLiteralExpression, isArrowFunction, isAsExpression, isAwaitExpression, isBinaryExpression, isBlock, isCallExpression, isClassDeclaration, isClassLike, isComputedPropertyName, isConstructorDeclaration, isDefaultClause, isDoStatement, isElementAccessExpression, isExpression, isExpressionWithTypeArguments, isExternalModuleReference, isForOfStatement, isForStatement, isFunctionDeclaration, isFunctionExpression, isFunctionLike, isGetAccessorDeclaration, isIdentifier, isImportDeclaration, isImportEqualsDeclaration, isMethodDeclaration, isModuleBlock, isNamedImports, isNamespaceImport, isNoSubstitutionTemplateLiteral, isNonNullExpression, isNumericLiteral, isObjectBindingPattern, isObjectLiteralExpression, isOmittedExpression, isParenthesizedExpression, isPostfixUnaryExpression, isPrefixUnaryExpression, isPrivateIdentifier, isPropertyAccessExpression, isPropertyAssignment, isPropertyDeclaration, isSatisfiesExpression, isSetAccessorDeclaration, isShorthandPropertyAssignment, isSpreadAssignment, isSpreadElement, isStringLiteral, isTypeAssertionExpression, isVariableDeclaration, isVariableDeclarationList, isVariableStatement, isWhileStatement, SyntaxKind: SK, NodeFlags: NF, ModifierFlags: MF } = ts;
@@ -855,109 +856,110 @@ export class Interpreter implements LayerCtx {
     const line = this.line(s);
     const seq0 = this.mutationSeq;
     const loopScope = new Scope(scope, false);
-    // Returns 'stop' to leave the loop, a completion to propagate, or undefined to go on.
-    const body = (iterScope: Scope): Completion | 'stop' => {
+    const pass = (iterScope: Scope): LoopPass<Completion> => {
       const c = this.exec(s.statement, iterScope);
-      if (!c) return undefined;
-      if (c.t === 'break' && (!c.label || c.label === label)) return 'stop';
-      if (c.t === 'continue' && (!c.label || c.label === label)) return undefined;
-      return c;
+      if (!c) return 'next';
+      if (c.t === 'break' && (!c.label || c.label === label)) return 'break';
+      if (c.t === 'continue' && (!c.label || c.label === label)) return 'next';
+      return { exit: c };
     };
+    // A bound that is not a constant: forget what the body assigns, run it once or not at all.
     const uncertainPass = (names: string[], iterScope: Scope, bind?: () => void): Completion => {
       this.forget(names, iterScope);
-      const c = this.branches(line, [
-        () => {
-          bind?.();
-          const r = body(iterScope);
-          return r === 'stop' ? undefined : r;
-        },
-        () => undefined,
-      ]);
+      const once = () => {
+        bind?.();
+        const r = pass(iterScope);
+        return typeof r === 'string' ? undefined : r.exit;
+      };
+      const c = this.branches(line, maybeOnce(once, undefined));
       this.capNote(seq0, `The loop at line ${line} has a bound that is not a constant; its body was analyzed once, so the number of layers it adds is unknown.`);
       return c && c.t === 'return' ? c : undefined;
     };
-    const capped = (names: string[]) => {
+    const capped = (names: string[]): Completion => {
       this.forget(names, loopScope);
-      this.capNote(seq0, `The loop at line ${line} was unrolled for its first ${LIMITS.loopIterations.toLocaleString('en-US')} iterations only.`);
+      this.capNote(seq0, loopCapNote(line, LIMITS.loopIterations));
+      return undefined;
+    };
+    const unrolling = (head: (i: number) => LoopHead, run: (i: number) => LoopPass<Completion>, names: () => string[], bind?: (iterScope: Scope) => void) =>
+      unroll<Completion>({
+        head,
+        pass: run,
+        ended: () => undefined,
+        capped: () => capped(names()),
+        unknown: () => {
+          const iterScope = bind ? new Scope(loopScope, false) : loopScope;
+          return uncertainPass(names(), iterScope, bind && (() => bind(iterScope)));
+        },
+        broken: () => undefined,
+      });
+    // The condition first, then the cap: a loop that ends at the cap is not cut.
+    const condHead = (cond: () => boolean | undefined) => (i: number): LoopHead => {
+      const c = cond();
+      return c === false ? 'end' : i >= LIMITS.loopIterations ? 'capped' : c === undefined ? 'unknown' : 'go';
     };
 
     if (isForStatement(s)) {
-      if (s.initializer) {
-        if (isVariableDeclarationList(s.initializer)) {
-          const bsc = !!(s.initializer.flags & NF.BlockScoped);
-          for (const d of s.initializer.declarations) {
-            const v = d.initializer ? this.eval(d.initializer, loopScope) : UNDEF;
-            this.bindPattern(d.name, v, bsc ? loopScope : scope, bsc ? 'let' : 'var', !bsc ? false : true);
-          }
-        } else this.eval(s.initializer, loopScope);
-      }
+      if (s.initializer) this.forInitializer(s.initializer, scope, loopScope);
       const changed = () => [...this.assignedIdentifiers(s.incrementor), ...this.assignedIdentifiers(s.statement)];
-      for (let i = 0; ; i++) {
-        const cond = s.condition ? truthy(this.eval(s.condition, loopScope)) : true;
-        if (cond === false) return undefined;
-        if (i >= LIMITS.loopIterations) {
-          capped(changed());
-          return undefined;
-        }
-        if (cond === undefined) return uncertainPass(changed(), loopScope);
-        const r = body(new Scope(loopScope, false));
-        if (r === 'stop') return undefined;
-        if (r) return r;
-        if (s.incrementor) this.eval(s.incrementor, loopScope);
-      }
+      const run = () => {
+        const r = pass(new Scope(loopScope, false));
+        if (r === 'next' && s.incrementor) this.eval(s.incrementor, loopScope);
+        return r;
+      };
+      return unrolling(condHead(() => (s.condition ? truthy(this.eval(s.condition, loopScope)) : true)), run, changed);
     }
     if (isWhileStatement(s) || isDoStatement(s)) {
       const changed = () => this.assignedIdentifiers(s.statement).concat(this.assignedIdentifiers(s.expression));
-      for (let i = 0; ; i++) {
-        if (!(isDoStatement(s) && i === 0)) {
-          const cond = truthy(this.eval(s.expression, loopScope));
-          if (cond === false) return undefined;
-          if (i >= LIMITS.loopIterations) {
-            capped(changed());
-            return undefined;
-          }
-          if (cond === undefined) return uncertainPass(changed(), loopScope);
-        }
-        const r = body(new Scope(loopScope, false));
-        if (r === 'stop') return undefined;
-        if (r) return r;
-      }
+      const head = condHead(() => truthy(this.eval(s.expression, loopScope)));
+      return unrolling((i) => (isDoStatement(s) && i === 0 ? 'go' : head(i)), () => pass(new Scope(loopScope, false)), changed);
     }
     // for-of / for-in
     const fo = s as ts.ForOfStatement | ts.ForInStatement;
-    const iter = this.eval(fo.expression, loopScope);
-    const bindVar = (v: V, iterScope: Scope) => {
-      const init = fo.initializer;
-      if (isVariableDeclarationList(init)) {
-        const d = init.declarations[0];
-        if (d) {
-          const bsc = !!(init.flags & NF.BlockScoped);
-          this.bindPattern(d.name, v, bsc ? iterScope : scope, bsc ? 'let' : 'var', !bsc ? false : true);
-        }
-      } else this.assignTo(init, v, iterScope);
+    const items = this.loopItems(fo, this.eval(fo.expression, loopScope));
+    const bindVar = (v: V, iterScope: Scope) => this.bindLoopVariable(fo.initializer, v, scope, iterScope);
+    const names = () => this.assignedIdentifiers(s.statement);
+    const head: (i: number) => LoopHead = items ? itemsHead(items.length, LIMITS.loopIterations) : () => 'unknown';
+    const run = (i: number) => {
+      const iterScope = new Scope(loopScope, false);
+      bindVar(items![i], iterScope);
+      return pass(iterScope);
     };
-    let items: V[] | undefined;
-    if (isForOfStatement(s)) {
-      if (iter.k === 'arr' && !iter.open && !iter.items.some((x) => x.k === 'unknown' && x.reason === SPREAD)) items = iter.items;
-      else if (iter.k === 'str') items = [...iter.v].map((c) => str(c));
-    } else if (iter.k === 'obj' && !iter.open) items = [...iter.props.keys()].map((k) => str(k));
-    else if (iter.k === 'arr' && !iter.open) items = iter.items.map((_, i) => str(String(i)));
-    if (!items) {
-      const iterScope = new Scope(loopScope, false);
-      const names = this.assignedIdentifiers(s.statement);
-      return uncertainPass(names, iterScope, () => bindVar(UNKNOWN, iterScope));
+    return unrolling(head, run, names, (iterScope) => bindVar(UNKNOWN, iterScope));
+  }
+
+  /** The initializer of a `for (…; …; …)` loop. */
+  private forInitializer(init: ts.ForInitializer, scope: Scope, loopScope: Scope): void {
+    if (!isVariableDeclarationList(init)) {
+      this.eval(init, loopScope);
+      return;
     }
-    for (let i = 0; i < items.length; i++) {
-      if (i >= LIMITS.loopIterations) {
-        capped(this.assignedIdentifiers(s.statement));
-        return undefined;
+    const bsc = !!(init.flags & NF.BlockScoped);
+    for (const d of init.declarations) {
+      const v = d.initializer ? this.eval(d.initializer, loopScope) : UNDEF;
+      this.bindPattern(d.name, v, bsc ? loopScope : scope, bsc ? 'let' : 'var', !bsc ? false : true);
+    }
+  }
+
+  /** Binds a for-of / for-in variable for one pass. */
+  private bindLoopVariable(init: ts.ForInitializer, v: V, scope: Scope, iterScope: Scope): void {
+    if (isVariableDeclarationList(init)) {
+      const d = init.declarations[0];
+      if (d) {
+        const bsc = !!(init.flags & NF.BlockScoped);
+        this.bindPattern(d.name, v, bsc ? iterScope : scope, bsc ? 'let' : 'var', !bsc ? false : true);
       }
-      const iterScope = new Scope(loopScope, false);
-      bindVar(items[i], iterScope);
-      const r = body(iterScope);
-      if (r === 'stop') return undefined;
-      if (r) return r;
+    } else this.assignTo(init, v, iterScope);
+  }
+
+  /** The values a for-of (or the keys a for-in) loop visits, when they are known. */
+  private loopItems(s: ts.ForOfStatement | ts.ForInStatement, iter: V): V[] | undefined {
+    if (isForOfStatement(s)) {
+      if (iter.k === 'arr' && !iter.open && !iter.items.some((x) => x.k === 'unknown' && x.reason === SPREAD)) return iter.items;
+      if (iter.k === 'str') return [...iter.v].map((c) => str(c));
+      return undefined;
     }
+    if (iter.k === 'obj' && !iter.open) return [...iter.props.keys()].map((k) => str(k));
+    if (iter.k === 'arr' && !iter.open) return iter.items.map((_, i) => str(String(i)));
     return undefined;
   }
 
