@@ -5,7 +5,6 @@
  * operations (binary operators, methods) serve Keras tensors too.
  */
 import { resolveActivation } from '../../core/activations';
-import { defaultInitializerRef } from '../../core/initializers';
 import type { ActivationRef, InitializerArgs, InitializerRef } from '../../core/model';
 import { torchCalculateGain } from '../../core/moments';
 import { type CallArgs, type Interp, argGetter, isSlice, keyOf, noArgs, posArgs, sliceBounds, uniq } from './interpreter';

@@ -5,18 +5,11 @@
  * decide becomes UNKNOWN; every loop, recursion and the total work are capped so that it always terminates.
  */
 import { ts } from 'ts-morph';
-import type { InitializerRef } from '../../core/model';
-import { createLayer, type LayerCtx, newRec } from './layers';
+import { type LayerCtx, newRec } from './layers';
+import { stripOuter } from './syntax';
+import { applyLayer, applyModel, callNs, coreMethod, modelAdd } from './tf-runtime';
 import {
-  CORE_ACTIVATIONS,
-  CORE_INIT_OPS,
-  CORE_UNMODELED_OPS,
-  INITIALIZER_FACTORIES,
-  INITIALIZER_ID_BY_CLASS,
-  LAYER_CLASSES,
-  LAYER_FACTORIES,
   TF_LAYERS_CLASSES,
-  factoryForClass,
   tfjsModulePath,
 } from './tables';
 import {
@@ -24,16 +17,12 @@ import {
   type Binding,
   type BuiltinV,
   type ClassV,
-  type CoreGraph,
-  type CTensorV,
   type FnV,
-  type GNode,
-  type LayerRec,
   type ModelRec,
   type ObjV,
   type Prop,
+  SPREAD,
   Scope,
-  type SymV,
   TDZ,
   type UnknownV,
   type V,
@@ -59,7 +48,7 @@ import { Abort, BudgetExceeded, WorkBudget, noteOnce } from '../shared/work-budg
 import { type LoopHead, type LoopPass, itemsHead, loopCapNote, maybeOnce, unroll } from '../shared/loops';
 
 // Bound once: the `ts` namespace exposes its members through getters.
-const { getCombinedModifierFlags, isArrayLiteralExpression, isArrowFunction, isAsExpression, isAwaitExpression, isBinaryExpression, isBlock, isCallExpression, isClassDeclaration, isClassLike, isComputedPropertyName, isConstructorDeclaration, isDefaultClause, isDoStatement, isElementAccessExpression, isExpression, isExpressionWithTypeArguments, isExternalModuleReference, isForOfStatement, isForStatement, isFunctionDeclaration, isFunctionExpression, isFunctionLike, isGetAccessorDeclaration, isIdentifier, isImportDeclaration, isImportEqualsDeclaration, isMethodDeclaration, isModuleBlock, isNamedImports, isNamespaceImport, isNoSubstitutionTemplateLiteral, isNonNullExpression, isNumericLiteral, isObjectBindingPattern, isObjectLiteralExpression, isOmittedExpression, isParenthesizedExpression, isPostfixUnaryExpression, isPrefixUnaryExpression, isPrivateIdentifier, isPropertyAccessExpression, isPropertyAssignment, isPropertyDeclaration, isSatisfiesExpression, isSetAccessorDeclaration, isShorthandPropertyAssignment, isSpreadAssignment, isSpreadElement, isStringLiteral, isTypeAssertionExpression, isVariableDeclaration, isVariableDeclarationList, isVariableStatement, isWhileStatement, SyntaxKind: SK, NodeFlags: NF, ModifierFlags: MF } = ts;
+const { getCombinedModifierFlags, isArrayLiteralExpression, isArrowFunction, isBinaryExpression, isBlock, isClassDeclaration, isClassLike, isComputedPropertyName, isConstructorDeclaration, isDefaultClause, isDoStatement, isElementAccessExpression, isExpression, isExternalModuleReference, isForOfStatement, isForStatement, isFunctionDeclaration, isFunctionLike, isGetAccessorDeclaration, isIdentifier, isImportDeclaration, isImportEqualsDeclaration, isMethodDeclaration, isModuleBlock, isNamedImports, isNamespaceImport, isNoSubstitutionTemplateLiteral, isNumericLiteral, isObjectBindingPattern, isObjectLiteralExpression, isOmittedExpression, isPostfixUnaryExpression, isPrefixUnaryExpression, isPrivateIdentifier, isPropertyAccessExpression, isPropertyAssignment, isPropertyDeclaration, isSetAccessorDeclaration, isShorthandPropertyAssignment, isSpreadAssignment, isSpreadElement, isStringLiteral, isVariableDeclaration, isVariableDeclarationList, isVariableStatement, isWhileStatement, SyntaxKind: SK, NodeFlags: NF, ModifierFlags: MF } = ts;
 
 
 export const LIMITS = {
@@ -93,68 +82,11 @@ interface FnReg {
 }
 
 const TF_PARAM_NAMES = new Set(['tf', 'tfjs', 'tensorflow']);
-const SPREAD = 'spread';
 const GLOBAL_NAMES = new Set([
   'Math', 'Number', 'Object', 'Array', 'JSON', 'console', 'String', 'Boolean', 'Promise', 'Symbol', 'Map', 'Set',
   'Error', 'Date', 'parseInt', 'parseFloat', 'isNaN', 'isFinite',
 ]);
 const GLOBAL_OBJECTS = new Set(['window', 'globalThis', 'self', 'global']);
-
-function stripOuter(n: ts.Expression): ts.Expression {
-  // Iterative: nesting can be deep.
-  for (;;) {
-    if (
-      isParenthesizedExpression(n) ||
-      isAsExpression(n) ||
-      isTypeAssertionExpression(n) ||
-      isNonNullExpression(n) ||
-      isSatisfiesExpression(n) ||
-      isExpressionWithTypeArguments(n)
-    )
-      n = n.expression;
-    else return n;
-  }
-}
-
-/** The name a model gets from where it is constructed (variable, property), or undefined. */
-export function assignedName(node: ts.Node): string | undefined {
-  let n: ts.Node = node;
-  let p = n.parent;
-  for (let guard = 0; p && guard < 1000; guard++) {
-    if (
-      isParenthesizedExpression(p) ||
-      isAsExpression(p) ||
-      isTypeAssertionExpression(p) ||
-      isNonNullExpression(p) ||
-      isSatisfiesExpression(p) ||
-      isAwaitExpression(p)
-    ) {
-      n = p;
-      p = p.parent;
-      continue;
-    }
-    // tf.tidy(() => tf.sequential(...)): the name is where the tidy result goes.
-    if (isArrowFunction(p) && p.body === n && p.parent && isCallExpression(p.parent) && p.parent.arguments.includes(p)) {
-      const callee = p.parent.expression;
-      if (isPropertyAccessExpression(callee) && callee.name.text === 'tidy') {
-        n = p.parent;
-        p = n.parent;
-        continue;
-      }
-    }
-    break;
-  }
-  if (!p) return undefined;
-  if (isVariableDeclaration(p) && p.initializer === n && isIdentifier(p.name)) return p.name.text;
-  if (isBinaryExpression(p) && p.right === n && p.operatorToken.kind === SK.EqualsToken) {
-    const l = p.left;
-    if (isIdentifier(l)) return l.text;
-    if (isPropertyAccessExpression(l)) return l.name.text;
-  }
-  if (isPropertyAssignment(p) && p.initializer === n && (isIdentifier(p.name) || isStringLiteral(p.name))) return p.name.text;
-  if (isPropertyDeclaration(p) && p.initializer === n && isIdentifier(p.name)) return p.name.text;
-  return undefined;
-}
 
 export class Interpreter implements LayerCtx {
   readonly problems: { message: string; node?: ts.Node }[] = [];
@@ -164,20 +96,20 @@ export class Interpreter implements LayerCtx {
   readonly nsBindings: { name: string; path: string[] }[] = [];
   /** Values used as initializers, per layer record, for sharedVariable. */
   private layerSeq = 0;
-  private modelSeq = 0;
-  private graphSeq = 0;
+  modelSeq = 0;
+  graphSeq = 0;
   private readonly work = new WorkBudget(LIMITS.steps);
-  private mutationSeq = 0;
+  mutationSeq = 0;
   private callDepth = 0;
   /** Mutation sequence number when the outermost user call started (for recursion-cap notes). */
   private callSeq0 = 0;
   private evalDepth = 0;
-  private uncertain: number[] = [];
+  uncertain: number[] = [];
   private readonly undoLog = new UndoLog();
   private frames: Frame[] = [];
   private readonly registry = new Map<ts.Node, FnReg>();
   private readonly classes: ClassV[] = [];
-  private standalone: { fnName: string; usedDefaults: boolean }[] = [];
+  standalone: { fnName: string; usedDefaults: boolean }[] = [];
   private ctorClass: ClassV[] = [];
   readonly moduleScope: Scope;
   aborted = false;
@@ -415,7 +347,7 @@ export class Interpreter implements LayerCtx {
 
   private called?: Set<string>;
 
-  private fnNameFromContext(decl: ts.Node): string | undefined {
+  fnNameFromContext(decl: ts.Node): string | undefined {
     const p = decl.parent;
     if (p && isVariableDeclaration(p) && isIdentifier(p.name)) return p.name.text;
     if (p && isPropertyAssignment(p) && isIdentifier(p.name)) return p.name.text;
@@ -1598,12 +1530,12 @@ export class Interpreter implements LayerCtx {
     return this.callValue(f, args, undefined, node, callee);
   }
 
-  private unknownCall(node: ts.Node, _args: V[]): V {
+  unknownCall(node: ts.Node, _args: V[]): V {
     return { k: 'unknown', reasonNode: node };
   }
 
   /** The unknownReason for an unresolved value that ends up where a layer is expected. */
-  private reasonOf(v: UnknownV): string | undefined {
+  reasonOf(v: UnknownV): string | undefined {
     if (v.reason && v.reason !== SPREAD) return v.reason;
     if (v.reasonNode) return `${this.shortText(v.reasonNode)} could not be resolved.`;
     return undefined;
@@ -1617,7 +1549,7 @@ export class Interpreter implements LayerCtx {
   private callMember(recv: V, key: string, args: V[], node: ts.Node, nameNode: ts.Node | undefined): V {
     switch (recv.k) {
       case 'ns':
-        return this.callNs([...recv.path, key], args, node, nameNode, false);
+        return callNs(this, [...recv.path, key], args, node, nameNode, false);
       case 'obj':
       case 'arr':
       case 'str':
@@ -1632,7 +1564,7 @@ export class Interpreter implements LayerCtx {
       case 'tvar':
       case 'ct':
       case 'unknown':
-        return this.coreMethod(recv, key, args, node, nameNode);
+        return coreMethod(this, recv, key, args, node, nameNode);
       default:
         return UNKNOWN;
     }
@@ -1645,7 +1577,7 @@ export class Interpreter implements LayerCtx {
       case 'builtin':
         return this.callBuiltin(f, args, node);
       case 'ns':
-        return this.callNs(f.path, args, node, calleeNode && isPropertyAccessExpression(calleeNode) ? calleeNode.name : calleeNode, false);
+        return callNs(this, f.path, args, node, calleeNode && isPropertyAccessExpression(calleeNode) ? calleeNode.name : calleeNode, false);
       case 'global':
         return this.callGlobal(f.name, args);
       default:
@@ -1827,7 +1759,7 @@ export class Interpreter implements LayerCtx {
     switch (f.k) {
       case 'ns': {
         const nameNode = isPropertyAccessExpression(callee) ? callee.name : callee;
-        return this.callNs(f.path, args, node, nameNode, true);
+        return callNs(this, f.path, args, node, nameNode, true);
       }
       case 'class':
         return this.instantiate(f, args, node, false);
@@ -1944,16 +1876,16 @@ export class Interpreter implements LayerCtx {
       case 'fn.bind':
         return f.self && f.self.k === 'fn' ? { ...f.self, thisV: args[0] } : UNKNOWN;
       case 'layer.apply':
-        return f.self && f.self.k === 'layer' ? this.applyLayer(f.self.rec, n0, node) : UNKNOWN;
+        return f.self && f.self.k === 'layer' ? applyLayer(this, f.self.rec, n0, node) : UNKNOWN;
       case 'model.add':
-        if (f.self && f.self.k === 'model') this.modelAdd(f.self.m, n0 ?? UNDEF, node);
+        if (f.self && f.self.k === 'model') modelAdd(this, f.self.m, n0 ?? UNDEF, node);
         return UNDEF;
       case 'model.apply':
-        return this.applyModel(n0, node);
+        return applyModel(this, n0, node);
     }
     if (name.startsWith('arr.') && f.self && f.self.k === 'arr') return this.arrayMethod(f.self, name.slice(4), args, node);
     if (name.startsWith('str.') && f.self && f.self.k === 'str') return this.stringMethod(f.self.v, name.slice(4), args);
-    if (name.startsWith('tensor.') && f.self) return this.coreMethod(f.self, name.slice(7), args, node, undefined);
+    if (name.startsWith('tensor.') && f.self) return coreMethod(this, f.self, name.slice(7), args, node, undefined);
     return UNKNOWN;
   }
 
@@ -2143,435 +2075,5 @@ export class Interpreter implements LayerCtx {
       default:
         return UNKNOWN;
     }
-  }
-
-  // ------------------------------------------------------------------------------------------------------
-  // tfjs
-
-  private callNs(path: string[], args: V[], node: ts.Node, nameNode: ts.Node | undefined, isNew: boolean): V {
-    if (path.length === 0) return UNKNOWN;
-    const [p0, p1] = path;
-    if (p0 === 'layers') {
-      if (path.length === 2) return this.makeLayer(p1, args, node, isNew);
-      return UNKNOWN;
-    }
-    if (p0 === 'initializers' && path.length === 2) return this.makeInit(p1, args, node, nameNode, isNew, false);
-    if (p0 === '#initClasses' && path.length === 2) return this.makeInit(p1, args, node, nameNode, isNew, true);
-    if (p0 === '#layerClasses' && path.length === 2) {
-      const factory = factoryForClass(p1);
-      if (!factory || !LAYER_CLASSES.has(p1)) return this.unknownLayer(p1, node, args[0], `${p1} is not a TensorFlow.js layer class the analyzer knows.`);
-      return this.makeLayer(factory, args, node, isNew, p1);
-    }
-    if (path.length !== 1) return UNKNOWN;
-    switch (p0) {
-      case 'sequential':
-        return this.makeSequential(args[0], node);
-      case 'model':
-        return this.makeFunctional(args[0], node);
-      case 'input':
-        return this.makeInput(args[0], node);
-      case 'variable': {
-        const init = args[0];
-        if (init && init.k === 'tinit') return { k: 'tvar', init, shape: init.shape, node };
-        if (init && init.k === 'tvar') return init;
-        return { k: 'tvar', node };
-      }
-      case 'tidy': {
-        const fn = [...args].reverse().find((a) => a.k === 'fn');
-        return fn && fn.k === 'fn' ? this.callFn(fn, [], UNDEF, node, false) : UNKNOWN;
-      }
-      case 'keep':
-        return args[0] ?? UNDEF;
-      case 'scalar':
-        return args[0] && args[0].k === 'num' ? args[0] : UNKNOWN;
-      case 'matMul':
-        return this.coreMatMul(args[0] ?? UNKNOWN, args[1] ?? UNKNOWN, node, args[2], args[3]);
-      case 'add':
-        return this.coreAdd(args[0] ?? UNKNOWN, args[1] ?? UNKNOWN, node);
-      case 'mul':
-      case 'div':
-        return this.coreScale(p0, args[0] ?? UNKNOWN, args[1] ?? UNKNOWN, node);
-      case 'dropout':
-        return this.coreDropout(args[0] ?? UNKNOWN, args[1], node);
-      case 'reshape':
-      case 'flatten':
-        return args[0] && args[0].k === 'ct' ? args[0] : UNKNOWN;
-    }
-    if (CORE_ACTIVATIONS[p0]) return this.coreActivation(args[0] ?? UNKNOWN, p0, node, args[1]);
-    if (CORE_INIT_OPS[p0]) return this.coreInit(p0, args, node, nameNode);
-    if (CORE_UNMODELED_OPS.has(p0) && args[0]?.k === 'ct') return this.coreUnmodeled(args[0], p0, node);
-    return UNKNOWN;
-  }
-
-  private unknownLayer(op: string, node: ts.Node, cfg: V | undefined, reason: string): V {
-    const rec = createLayer(this, { op, spec: undefined, cfgArg: cfg, callNode: node, unknownReason: reason });
-    return { k: 'layer', rec, node };
-  }
-
-  private makeLayer(op: string, args: V[], node: ts.Node, isNew: boolean, className?: string): V {
-    const spec = LAYER_FACTORIES[op];
-    if (!className && /^[A-Z]/.test(op)) {
-      if (op === 'RNN' && isNew) return this.makeLayer('rnn', args, node, false);
-      const reason = LAYER_CLASSES.has(op) || TF_LAYERS_CLASSES.has(op)
-        ? `tf.layers.${op} is not exported by TensorFlow.js as a layer class (use the factory tf.layers.${factoryForClass(op) ?? op}).`
-        : `tf.layers.${op} is not a TensorFlow.js layer.`;
-      if (LAYER_CLASSES.has(op)) this.problem(`tfjs throws a TypeError: ${reason}`, node);
-      return this.unknownLayer(op, node, args[0], reason);
-    }
-    if (!spec) return this.unknownLayer(op, node, args[0], `tf.layers.${op} is not a TensorFlow.js layer.`);
-    const rec = createLayer(this, { op: className ?? op, spec, cfgArg: args[0], callNode: node });
-    if (className) {
-      // Class names map to the factory's semantics (activation layers are keyed by factory name too).
-      rec.op = className;
-    }
-    return { k: 'layer', rec, node };
-  }
-
-  private makeInit(name: string, args: V[], node: ts.Node, nameNode: ts.Node | undefined, isNew: boolean, classModule: boolean): V {
-    if (classModule) {
-      const id = INITIALIZER_ID_BY_CLASS[name];
-      return { k: 'init', name, id, form: 'class', nameNode, args, node, problem: id ? undefined : `${name} is not a TensorFlow.js initializer class.` };
-    }
-    if (INITIALIZER_FACTORIES.has(name)) return { k: 'init', name, id: name, form: 'factory', nameNode, args, node };
-    const clsId = INITIALIZER_ID_BY_CLASS[name];
-    if (clsId) {
-      return {
-        k: 'init',
-        name,
-        id: undefined,
-        form: isNew ? 'class' : 'factory',
-        nameNode,
-        args,
-        node,
-        problem: `tfjs throws a TypeError: tf.initializers.${name} is not exported (use the factory tf.initializers.${clsId}).`,
-      };
-    }
-    return { k: 'init', name, id: undefined, form: isNew ? 'class' : 'factory', nameNode, args, node, problem: `tfjs throws: tf.initializers.${name} does not exist.` };
-  }
-
-  private newModel(kind: ModelRec['kind'], node: ts.Node, nameHint?: string): ModelRec {
-    const name = assignedName(node) ?? nameHint ?? `model@${this.line(node)}`;
-    const m: ModelRec = {
-      id: ++this.modelSeq,
-      kind,
-      name,
-      callNode: node,
-      seq: [],
-      inputs: [],
-      outputs: [],
-      notes: [],
-      uncertainLines: new Set(),
-      lastMutation: ++this.mutationSeq,
-    };
-    const sa = this.standalone[this.standalone.length - 1];
-    if (sa?.usedDefaults) m.notes.push(`Built with the default arguments of ${sa.fnName}, which is not called in this file.`);
-    if (this.uncertain.length) m.uncertainLines.add(this.uncertain[this.uncertain.length - 1]);
-    this.models.push(m);
-    return m;
-  }
-
-  private touch(m: ModelRec): void {
-    m.lastMutation = ++this.mutationSeq;
-    if (this.uncertain.length) m.uncertainLines.add(this.uncertain[this.uncertain.length - 1]);
-  }
-
-  /** The `name` a model's config declares (`tf.sequential({name: 'mlp'})`): the name users know it by. */
-  private declaredName(m: ModelRec, cfg: V | undefined): void {
-    const name = cfg && cfg.k === 'obj' ? cfg.props.get('name')?.v : undefined;
-    if (name && name.k === 'str' && name.v.trim()) m.name = name.v;
-  }
-
-  private makeSequential(cfg: V | undefined, node: ts.Node): V {
-    const m = this.newModel('sequential', node);
-    this.declaredName(m, cfg);
-    if (cfg && cfg.k === 'obj') {
-      const layers = cfg.props.get('layers')?.v ?? (cfg.open ? UNKNOWN : UNDEF);
-      if (layers.k === 'arr') {
-        for (const it of layers.items) this.modelAdd(m, it, node, true);
-        if (layers.open && !layers.items.some((x) => x.k === 'unknown' && x.reason === SPREAD))
-          m.seq.push({ unknown: 'More layers of this list could not be resolved.', node, op: 'unknown' });
-        if (layers.notes) for (const n of layers.notes) if (!m.notes.includes(n)) m.notes.push(n);
-      } else if (layers.k !== 'undef' && layers.k !== 'null') {
-        m.seq.push({ unknown: (layers.k === 'unknown' && this.reasonOf(layers)) || 'The layers of tf.sequential could not be resolved.', node, op: 'unknown' });
-        if (layers.k === 'unknown' && layers.note && !m.notes.includes(layers.note)) m.notes.push(layers.note);
-      }
-    } else if (cfg && cfg.k !== 'undef' && cfg.k !== 'null') {
-      m.seq.push({ unknown: 'The configuration of tf.sequential could not be resolved.', node, op: 'unknown' });
-    }
-    return { k: 'model', m, node };
-  }
-
-  private modelAdd(m: ModelRec, v: V, node: ts.Node, initial = false): void {
-    if (!initial) this.touch(m);
-    if (m.seq.length >= LIMITS.layersPerModel) {
-      if (!m.capped) {
-        m.capped = true;
-        m.notes.push(`The model has more than ${LIMITS.layersPerModel.toLocaleString('en-US')} layers; only the first ${LIMITS.layersPerModel.toLocaleString('en-US')} are described.`);
-      }
-      return;
-    }
-    if (v.k === 'layer') m.seq.push({ rec: v.rec });
-    else if (v.k === 'model') m.seq.push({ unknown: 'A nested model is not analyzed as a layer.', node: v.node ?? node, op: 'model' });
-    else {
-      let argNode: ts.Node = node;
-      if (isCallExpression(node) && node.arguments[0] && !initial) argNode = stripOuter(node.arguments[0]);
-      const reason = (v.k === 'unknown' ? this.reasonOf(v) : undefined) ?? `${this.shortText(argNode)} could not be resolved to a layer.`;
-      const op = isCallExpression(argNode) ? this.shortText(argNode.expression) : 'unknown';
-      m.seq.push({ unknown: reason, node: v.k === 'unknown' && v.reason === SPREAD ? node : argNode, op });
-      if (v.k === 'unknown' && v.note && !m.notes.includes(v.note)) m.notes.push(v.note);
-    }
-  }
-
-  private makeInput(cfg: V | undefined, node: ts.Node): V {
-    const rec = createLayer(this, { op: 'input', spec: LAYER_FACTORIES.input, cfgArg: cfg, callNode: node });
-    const g: GNode = { id: ++this.graphSeq, rec, inputs: [], applyNode: node };
-    return { k: 'sym', g, node };
-  }
-
-  private applyLayer(rec: LayerRec, x: V | undefined, node: ts.Node): V {
-    if (!x) return UNKNOWN;
-    const ins: GNode[] = [];
-    if (x.k === 'sym') ins.push(x.g);
-    else if (x.k === 'arr' && !x.open && x.items.length && x.items.every((i) => i.k === 'sym')) ins.push(...x.items.map((i) => (i as SymV).g));
-    else if (x.k === 'arr' && x.items.some((i) => i.k === 'sym')) {
-      // Some inputs are symbolic, others unknown: keep the node with the known inputs, marked.
-      ins.push(...x.items.filter((i): i is SymV => i.k === 'sym').map((i) => i.g));
-      const g: GNode = { id: ++this.graphSeq, rec: this.markUnknownInputs(rec), inputs: ins, applyNode: node };
-      return { k: 'sym', g, node };
-    } else return UNKNOWN; // eager apply on a concrete tensor, or unknown input
-    const g: GNode = { id: ++this.graphSeq, rec, inputs: ins, applyNode: node };
-    return { k: 'sym', g, node };
-  }
-
-  private markUnknownInputs(rec: LayerRec): LayerRec {
-    return { ...rec, desc: { ...rec.desc, unknownReason: 'Some inputs of this layer could not be resolved.' } };
-  }
-
-  private applyModel(x: V | undefined, node: ts.Node): V {
-    if (!x || x.k !== 'sym') return UNKNOWN;
-    const rec = newRec(this, 'model', 'unknown', node, undefined);
-    rec.desc.unknownReason = 'A nested model is not analyzed as a layer.';
-    const g: GNode = { id: ++this.graphSeq, rec, inputs: [x.g], applyNode: node };
-    return { k: 'sym', g, node };
-  }
-
-  private makeFunctional(cfg: V | undefined, node: ts.Node): V {
-    const m = this.newModel('functional', node);
-    this.declaredName(m, cfg);
-    const syms = (v: V | undefined): { nodes: GNode[]; missing: boolean } => {
-      if (!v || v.k === 'undef') return { nodes: [], missing: true };
-      if (v.k === 'sym') return { nodes: [v.g], missing: false };
-      if (v.k === 'arr') {
-        const nodes = v.items.filter((i): i is SymV => i.k === 'sym').map((i) => i.g);
-        return { nodes, missing: v.open || nodes.length !== v.items.length };
-      }
-      return { nodes: [], missing: true };
-    };
-    const c = cfg && cfg.k === 'obj' ? cfg : undefined;
-    const ins = syms(c ? c.props.get('inputs')?.v ?? (c.open ? UNKNOWN : UNDEF) : UNKNOWN);
-    const outs = syms(c ? c.props.get('outputs')?.v ?? (c.open ? UNKNOWN : UNDEF) : UNKNOWN);
-    m.inputs = ins.nodes;
-    m.outputs = outs.nodes;
-    if (outs.missing) m.notes.push('Some outputs of the model could not be resolved; the description is incomplete.');
-    else if (ins.missing) m.notes.push('Some inputs of the model could not be resolved.');
-    return { k: 'model', m, node };
-  }
-
-  // ------------------------------------------------------------------------------------------------------
-  // Core API: tf.variable(tf.randomNormal(...)), tf.matMul, .add, .relu()
-
-  private coreInit(op: string, args: V[], node: ts.Node, nameNode: ts.Node | undefined): V {
-    const spec = CORE_INIT_OPS[op];
-    const shapeV = args[0];
-    let shape: (number | undefined)[] | undefined;
-    if (shapeV && shapeV.k === 'arr' && !shapeV.open) shape = shapeV.items.map((x) => (x.k === 'num' ? x.v : undefined));
-    const ref: InitializerRef = {
-      framework: 'tfjs',
-      id: spec.id,
-      args: { ...spec.defaults },
-      unknownArgs: [],
-      falsyArgs: [],
-      explicit: true,
-      form: 'call',
-      span: spanOf(node, this.sf),
-      text: this.shortText(node),
-    };
-    if (nameNode) ref.nameSpan = spanOf(nameNode, this.sf);
-    spec.params.forEach((p, i) => {
-      const v = args[i + 1];
-      if (!v || v.k === 'undef') return;
-      if (v.k === 'num') (ref.args as Record<string, number>)[p] = v.v;
-      else {
-        delete (ref.args as Record<string, number>)[p];
-        ref.unknownArgs.push(p);
-      }
-    });
-    if (op === 'fill' && ref.args.value === undefined && !ref.unknownArgs.includes('value')) ref.unknownArgs.push('value');
-    // randomNormal / truncatedNormal: seed 0 means "no seed" (rand_util.ts:64).
-    const seed = args[4];
-    if (seed && seed.k === 'num') {
-      ref.args.seed = seed.v;
-      if (seed.v === 0 && (op === 'randomNormal' || op === 'truncatedNormal') && seed.node) ref.falsyArgs.push({ name: 'seed', span: spanOf(seed.node, this.sf) });
-    }
-    return { k: 'tinit', ref, shape, node };
-  }
-
-  private weightOf(v: V): { ref: InitializerRef; shape?: (number | undefined)[] } | undefined {
-    if (v.k === 'tinit') return { ref: v.ref, shape: v.shape };
-    if (v.k === 'tvar') {
-      if (v.init) return { ref: v.init.ref, shape: v.init.shape };
-      return {
-        ref: { framework: 'tfjs', id: undefined, args: {}, unknownArgs: [], falsyArgs: [], explicit: true, form: 'call', span: v.node ? spanOf(v.node, this.sf) : undefined },
-        shape: v.shape,
-      };
-    }
-    return undefined;
-  }
-
-  private newCoreGraph(node: ts.Node): CoreGraph {
-    const g: CoreGraph = { id: ++this.graphSeq, nodes: [], startNode: node };
-    let name: string | undefined;
-    for (let p: ts.Node | undefined = node.parent; p; p = p.parent) {
-      if (isFunctionDeclaration(p) || isMethodDeclaration(p)) {
-        if (p.name && isIdentifier(p.name)) name = p.name.text;
-        break;
-      }
-      if ((isArrowFunction(p) || isFunctionExpression(p)) && p.parent) {
-        const n = this.fnNameFromContext(p);
-        if (n) {
-          name = n;
-          break;
-        }
-      }
-    }
-    const m = this.newModel('core', node, name);
-    m.name = name ?? `model@${this.line(node)}`;
-    m.core = g;
-    return g;
-  }
-
-  private coreModel(g: CoreGraph): ModelRec | undefined {
-    return this.models.find((m) => m.core === g);
-  }
-
-  private pushCore(g: CoreGraph, n: CoreGraph['nodes'][number]): CTensorV {
-    const m = this.coreModel(g);
-    if (g.nodes.length >= LIMITS.layersPerModel) {
-      if (m && !m.capped) {
-        m.capped = true;
-        m.notes.push(`The model has more than ${LIMITS.layersPerModel.toLocaleString('en-US')} layers; only the first ${LIMITS.layersPerModel.toLocaleString('en-US')} are described.`);
-      }
-      return { k: 'ct', g, last: g.nodes.length - 1 };
-    }
-    g.nodes.push(n);
-    if (m) this.touch(m);
-    return { k: 'ct', g, last: g.nodes.length - 1 };
-  }
-
-  private coreMatMul(a: V, b: V, node: ts.Node, tA?: V, tB?: V): V {
-    const w = this.weightOf(b);
-    if (!w) {
-      if (a.k === 'ct') return this.coreUnmodeled(a, 'matMul', node);
-      return UNKNOWN;
-    }
-    if (tA && tA.k !== 'undef' && !(tA.k === 'bool' && !tA.v)) return a.k === 'ct' ? this.coreUnmodeled(a, 'matMul', node) : UNKNOWN;
-    const transB = tB && tB.k === 'bool' ? tB.v : tB && tB.k !== 'undef' ? undefined : false;
-    const shape = w.shape;
-    let inF: number | undefined;
-    let outF: number | undefined;
-    if (shape && shape.length === 2 && transB !== undefined) [inF, outF] = transB ? [shape[1], shape[0]] : [shape[0], shape[1]];
-    const g = a.k === 'ct' ? a.g : this.newCoreGraph(node);
-    return this.pushCore(g, {
-      kind: 'dense',
-      op: 'matMul',
-      inputs: a.k === 'ct' ? [a.last] : [],
-      span: spanOf(node, this.sf),
-      inFeatures: inF,
-      outFeatures: outF,
-      kernel: { ...w.ref, args: { ...w.ref.args } },
-      activation: { id: 'linear', explicit: false },
-    });
-  }
-
-  private coreAdd(a: V, b: V, node: ts.Node): V {
-    if (a.k !== 'ct' && b.k === 'ct') [a, b] = [b, a];
-    if (a.k !== 'ct') return UNKNOWN;
-    const last = a.g.nodes[a.last];
-    const w = this.weightOf(b);
-    if (w && last && last.kind === 'dense' && !last.bias && !last.activation?.explicit && a.last === a.g.nodes.length - 1) {
-      last.bias = { ...w.ref, args: { ...w.ref.args } };
-      return a;
-    }
-    if (b.k === 'ct' && b.g === a.g) {
-      return this.pushCore(a.g, { kind: 'add', op: 'add', inputs: [a.last, b.last], span: spanOf(node, this.sf) });
-    }
-    return this.coreUnmodeled(a, 'add', node);
-  }
-
-  private coreActivation(x: V, op: string, node: ts.Node, alphaArg?: V): V {
-    if (x.k !== 'ct') return UNKNOWN;
-    const spec = CORE_ACTIVATIONS[op];
-    let alpha = spec.alpha;
-    if (op === 'leakyRelu' && alphaArg && alphaArg.k !== 'undef') alpha = alphaArg.k === 'num' ? alphaArg.v : undefined;
-    const act = {
-      id: op === 'leakyRelu' && alpha === undefined ? undefined : spec.id,
-      alpha,
-      explicit: true,
-      span: spanOf(node, this.sf),
-      text: this.shortText(node),
-    };
-    const last = x.g.nodes[x.last];
-    if (last && (last.kind === 'dense' || last.kind === 'add') && !last.activation?.explicit && x.last === x.g.nodes.length - 1) {
-      last.activation = act;
-      return x;
-    }
-    return this.pushCore(x.g, { kind: 'activation', op, inputs: [x.last], span: spanOf(node, this.sf), activation: act });
-  }
-
-  private coreDropout(x: V, rate: V | undefined, node: ts.Node): V {
-    if (x.k !== 'ct') return UNKNOWN;
-    return this.pushCore(x.g, { kind: 'dropout', op: 'dropout', inputs: [x.last], span: spanOf(node, this.sf), rate: rate && rate.k === 'num' ? rate.v : undefined });
-  }
-
-  private coreUnmodeled(x: CTensorV, op: string, node: ts.Node): V {
-    return this.pushCore(x.g, { kind: 'unknown', op, inputs: [x.last], span: spanOf(node, this.sf), unknownReason: `tf.${op} is not modeled in core-API models.` });
-  }
-
-  /** `init.mul(k)` / `tf.mul(init, k)`: scale a known initial distribution. */
-  private coreScale(op: string, a: V, b: V, node: ts.Node): V {
-    if (a.k === 'num' && (b.k === 'tinit' || b.k === 'tvar') && op === 'mul') [a, b] = [b, a];
-    if ((a.k === 'tinit' || (a.k === 'tvar' && a.init)) && b.k === 'num') {
-      const t = a.k === 'tinit' ? a : a.init!;
-      const k = op === 'mul' ? b.v : 1 / b.v;
-      const args = { ...t.ref.args };
-      const unknownArgs = [...t.ref.unknownArgs];
-      if (args.mean !== undefined) args.mean *= k;
-      if (args.stddev !== undefined) args.stddev *= Math.abs(k);
-      if (args.value !== undefined) args.value *= k;
-      if (args.minval !== undefined && args.maxval !== undefined) {
-        const lo = args.minval * k;
-        const hi = args.maxval * k;
-        args.minval = Math.min(lo, hi);
-        args.maxval = Math.max(lo, hi);
-      }
-      const ref: InitializerRef = { ...t.ref, args, unknownArgs, span: spanOf(node, this.sf), text: this.shortText(node) };
-      return { k: 'tinit', ref, shape: t.shape, node };
-    }
-    if (a.k === 'ct') return this.coreUnmodeled(a, op, node);
-    return UNKNOWN;
-  }
-
-  private coreMethod(recv: V, key: string, args: V[], node: ts.Node, nameNode: ts.Node | undefined): V {
-    if (key === 'matMul') return this.coreMatMul(recv, args[0] ?? UNKNOWN, node, args[1], args[2]);
-    if (recv.k === 'unknown') return this.unknownCall(node, args);
-    if (key === 'add') return this.coreAdd(recv, args[0] ?? UNKNOWN, node);
-    if (key === 'mul' || key === 'div') return this.coreScale(key, recv, args[0] ?? UNKNOWN, node);
-    if (CORE_ACTIVATIONS[key]) return this.coreActivation(recv, key, node, args[0]);
-    if (recv.k === 'ct') {
-      if (key === 'reshape' || key === 'flatten' || key === 'asType' || key === 'clone' || key === 'toFloat') return recv;
-      if (CORE_UNMODELED_OPS.has(key)) return this.coreUnmodeled(recv, key, node);
-    }
-    void nameNode;
-    return UNKNOWN;
   }
 }
