@@ -21,6 +21,7 @@ import {
 } from './tables';
 import { LIMITS } from './interpreter';
 import { assignedName, stripOuter } from './syntax';
+import { layerCapNote } from '../shared/model-builder';
 import { type CoreGraph, type CTensorV, type FnV, type GNode, type LayerRec, type ModelRec, type SymV, type UnknownV, type V, SPREAD, UNDEF, UNKNOWN, spanOf } from './values';
 
 const { isArrowFunction, isCallExpression, isFunctionDeclaration, isFunctionExpression, isIdentifier, isMethodDeclaration } = ts;
@@ -199,15 +200,19 @@ function makeSequential(ip: TfHost, cfg: V | undefined, node: ts.Node): V {
   return { k: 'model', m, node };
 }
 
+/** Whether a model with `count` layers is full (LIMITS.layersPerModel); the first time, its notes say so. */
+function isFull(m: ModelRec | undefined, count: number): boolean {
+  if (count < LIMITS.layersPerModel) return false;
+  if (m && !m.capped) {
+    m.capped = true;
+    m.notes.push(layerCapNote(LIMITS.layersPerModel));
+  }
+  return true;
+}
+
 export function modelAdd(ip: TfHost, m: ModelRec, v: V, node: ts.Node, initial = false): void {
   if (!initial) touch(ip, m);
-  if (m.seq.length >= LIMITS.layersPerModel) {
-    if (!m.capped) {
-      m.capped = true;
-      m.notes.push(`The model has more than ${LIMITS.layersPerModel.toLocaleString('en-US')} layers; only the first ${LIMITS.layersPerModel.toLocaleString('en-US')} are described.`);
-    }
-    return;
-  }
+  if (isFull(m, m.seq.length)) return;
   if (v.k === 'layer') m.seq.push({ rec: v.rec });
   else if (v.k === 'model') m.seq.push({ unknown: 'A nested model is not analyzed as a layer.', node: v.node ?? node, op: 'model' });
   else {
@@ -354,13 +359,7 @@ function coreModel(ip: TfHost, g: CoreGraph): ModelRec | undefined {
 
 function pushCore(ip: TfHost, g: CoreGraph, n: CoreGraph['nodes'][number]): CTensorV {
   const m = coreModel(ip, g);
-  if (g.nodes.length >= LIMITS.layersPerModel) {
-    if (m && !m.capped) {
-      m.capped = true;
-      m.notes.push(`The model has more than ${LIMITS.layersPerModel.toLocaleString('en-US')} layers; only the first ${LIMITS.layersPerModel.toLocaleString('en-US')} are described.`);
-    }
-    return { k: 'ct', g, last: g.nodes.length - 1 };
-  }
+  if (isFull(m, g.nodes.length)) return { k: 'ct', g, last: g.nodes.length - 1 };
   g.nodes.push(n);
   if (m) touch(ip, m);
   return { k: 'ct', g, last: g.nodes.length - 1 };
