@@ -9,7 +9,7 @@
  * The framework runtimes (torch-runtime.ts, keras-runtime.ts) build layers, graph nodes and initializer references; build.ts
  * turns the recorded roots into model descriptions.
  */
-import type { InitializerRef, Span } from '../../core/model';
+import { type InitializerRef, type Span, lineColAt } from '../../core/model';
 import {
   type Arg,
   type Node,
@@ -178,7 +178,6 @@ export class Interp {
   /** The step limit: LIMITS.steps for construction, as much again for tracing. */
   private readonly work = new WorkBudget(LIMITS.steps);
   private readonly undoLog = new UndoLog();
-  private depth = 0;
   private frames: Frame[] = [];
   /** > 0 while a user module's __init__ runs: modules created then are parts, not models. */
   constructing = 0;
@@ -476,15 +475,7 @@ export class Interp {
 
   line(n: Node | number): number {
     const pos = typeof n === 'number' ? n : n.from;
-    const starts = (this.lineStarts ??= computeStarts(this.text));
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= pos) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo + 1;
+    return lineColAt(this.text, pos, (this.lineStarts ??= computeStarts(this.text))).line;
   }
 
   note(message: string): void {
@@ -634,14 +625,7 @@ export class Interp {
   }
 
   exec(s: Node, scope: Scope): Completion {
-    this.step(s);
-    if (this.depth > LIMITS.evalDepth) return undefined;
-    this.depth++;
-    try {
-      return this.execInner(s, scope);
-    } finally {
-      this.depth--;
-    }
+    return this.work.nested(LIMITS.evalDepth + 1, () => undefined, () => this.execInner(s, scope));
   }
 
   private execInner(s: Node, scope: Scope): Completion {
@@ -1692,14 +1676,7 @@ export class Interp {
   // Expressions
 
   eval(n: Node, scope: Scope): V {
-    this.step(n);
-    if (this.depth > LIMITS.evalDepth) return UNKNOWN;
-    this.depth++;
-    try {
-      return this.evalInner(n, scope);
-    } finally {
-      this.depth--;
-    }
+    return this.work.nested(LIMITS.evalDepth + 1, () => UNKNOWN, () => this.evalInner(n, scope));
   }
 
   evalSeq(ns: Node[], scope: Scope): V[] {

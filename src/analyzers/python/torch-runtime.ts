@@ -27,7 +27,7 @@ import {
   torchParamShape,
   torchParamSlot,
 } from './torch';
-import { type GNode, type LayerRec, type ModV, type ParamV, type SlotName, type V, NONE, TRUE, UNKNOWN, intOf, list, num, numOf, str, strOf } from './values';
+import { type GNode, type LayerRec, type ModV, type ParamV, type SlotName, type V, NONE, TRUE, UNKNOWN, intOf, intsOf, list, num, numOf, str, strOf } from './values';
 
 type TensorV = Extract<V, { k: 'tensor' }>;
 const tensor = (node: GNode, role?: TensorV['role']): TensorV => (role ? { k: 'tensor', node, role } : { k: 'tensor', node });
@@ -758,13 +758,13 @@ function functional(ip: Interp, name: string, args: CallArgs, at: Node, prefix: 
     case 'avg_pool2d':
     case 'avg_pool3d': {
       if (!isTensor(x)) return UNKNOWN;
-      const rank = Number(name.slice(-2, -1));
+      const rank = poolRank(name);
       const g = simpleNode(ip, 'pooling', op, x, at);
       g.node.pooling = name.startsWith('max') ? 'max' : 'average';
-      const ks = ints(args.pos[1] ?? args.kw.get('kernel_size'), rank);
+      const ks = intsOf(args.pos[1] ?? args.kw.get('kernel_size'), rank);
       if (ks) g.node.poolSize = ks;
       const st = args.pos[2] ?? args.kw.get('stride');
-      g.node.strides = st && st.k !== 'none' ? ints(st, rank) : ks;
+      g.node.strides = st && st.k !== 'none' ? intsOf(st, rank) : ks;
       return g;
     }
     case 'adaptive_avg_pool1d':
@@ -774,8 +774,8 @@ function functional(ip: Interp, name: string, args: CallArgs, at: Node, prefix: 
     case 'adaptive_max_pool2d':
     case 'adaptive_max_pool3d': {
       if (!isTensor(x)) return UNKNOWN;
-      const rank = Number(name.slice(-2, -1));
-      const os = ints(args.pos[1] ?? args.kw.get('output_size'), rank);
+      const rank = poolRank(name);
+      const os = intsOf(args.pos[1] ?? args.kw.get('output_size'), rank);
       const global = !!os && os.every((o) => o === 1);
       const g = simpleNode(ip, global ? 'globalPooling' : 'pooling', op, x, at);
       g.node.pooling = name.includes('max') ? 'max' : 'average';
@@ -838,15 +838,9 @@ function functional(ip: Interp, name: string, args: CallArgs, at: Node, prefix: 
   return ip.unknownNode(op, `${op} is not modelled`, tensors, at);
 }
 
-function ints(v: V | undefined, rank: number): number[] | undefined {
-  if (!v) return undefined;
-  const n = intOf(v);
-  if (n !== undefined) return Array.from({ length: rank }, () => n);
-  if (v.k === 'list' && !v.anyLen && v.items.length === rank) {
-    const xs = v.items.map(intOf);
-    return xs.every((y) => y !== undefined) ? (xs as number[]) : undefined;
-  }
-  return undefined;
+/** The rank of a pooling function from its name (`max_pool2d` → 2). */
+function poolRank(name: string): number {
+  return Number(name.slice(-2, -1));
 }
 
 function simpleNode(ip: Interp, kind: GNode['kind'], op: string, x: TensorV, at: Node): TensorV & { node: GNode } {

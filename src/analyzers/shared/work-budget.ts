@@ -34,6 +34,21 @@ export class WorkBudget {
     return this.steps >= this.limit;
   }
 
+  /** How deeply the statements and expressions being evaluated now nest. */
+  private depth = 0;
+
+  /** Takes a step and runs `f` one level deeper; gives `tooDeep()` instead when `maxDepth` levels are open. */
+  nested<T>(maxDepth: number, tooDeep: () => T, f: () => T): T {
+    this.tick();
+    if (this.depth >= maxDepth) return tooDeep();
+    this.depth++;
+    try {
+      return f();
+    } finally {
+      this.depth--;
+    }
+  }
+
   /** Sets the file's limit to `more` steps from now. */
   extend(more: number): void {
     this.limit = this.steps + more;

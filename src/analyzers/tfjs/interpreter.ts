@@ -103,7 +103,6 @@ export class Interpreter implements LayerCtx {
   private callDepth = 0;
   /** Mutation sequence number when the outermost user call started (for recursion-cap notes). */
   private callSeq0 = 0;
-  private evalDepth = 0;
   uncertain: number[] = [];
   private readonly undoLog = new UndoLog();
   private frames: Frame[] = [];
@@ -899,14 +898,11 @@ export class Interpreter implements LayerCtx {
   // Expressions
 
   eval(node: ts.Expression, scope: Scope): V {
-    this.tick();
-    if (this.evalDepth >= LIMITS.evalDepth) return unknown('The expression nests too deeply to analyze.');
-    this.evalDepth++;
-    try {
-      return this.evalInner(node, scope);
-    } finally {
-      this.evalDepth--;
-    }
+    return this.work.nested(
+      LIMITS.evalDepth,
+      () => unknown('The expression nests too deeply to analyze.'),
+      () => this.evalInner(node, scope),
+    );
   }
 
   private evalInner(n0: ts.Expression, scope: Scope): V {
