@@ -694,6 +694,8 @@ function functional(ip: Interp, name: string, args: CallArgs, at: Node, prefix: 
   const op = `${prefix}${name}`;
   const tensors = [...args.pos, ...args.kw.values()].flatMap((v) => (v.k === 'list' ? v.items : [v])).filter(isTensor);
   if (!tensors.length) return UNKNOWN;
+  const pool = POOL_FN.exec(name);
+  if (pool) return poolingCall(ip, pool, op, x, args, at);
   switch (name) {
     case 'cat':
     case 'concat':
@@ -749,37 +751,6 @@ function functional(ip: Interp, name: string, args: CallArgs, at: Node, prefix: 
       const p = pv ? numOf(pv) : 0.5;
       if (p !== undefined) g.node.rate = p;
       else g.node.unknownReason = 'dropout rate unknown';
-      return g;
-    }
-    case 'max_pool1d':
-    case 'max_pool2d':
-    case 'max_pool3d':
-    case 'avg_pool1d':
-    case 'avg_pool2d':
-    case 'avg_pool3d': {
-      if (!isTensor(x)) return UNKNOWN;
-      const rank = poolRank(name);
-      const g = simpleNode(ip, 'pooling', op, x, at);
-      g.node.pooling = name.startsWith('max') ? 'max' : 'average';
-      const ks = intsOf(args.pos[1] ?? args.kw.get('kernel_size'), rank);
-      if (ks) g.node.poolSize = ks;
-      const st = args.pos[2] ?? args.kw.get('stride');
-      g.node.strides = st && st.k !== 'none' ? intsOf(st, rank) : ks;
-      return g;
-    }
-    case 'adaptive_avg_pool1d':
-    case 'adaptive_avg_pool2d':
-    case 'adaptive_avg_pool3d':
-    case 'adaptive_max_pool1d':
-    case 'adaptive_max_pool2d':
-    case 'adaptive_max_pool3d': {
-      if (!isTensor(x)) return UNKNOWN;
-      const rank = poolRank(name);
-      const os = intsOf(args.pos[1] ?? args.kw.get('output_size'), rank);
-      const global = !!os && os.every((o) => o === 1);
-      const g = simpleNode(ip, global ? 'globalPooling' : 'pooling', op, x, at);
-      g.node.pooling = name.includes('max') ? 'max' : 'average';
-      if (global) g.node.out.spatialOne = true;
       return g;
     }
     case 'layer_norm':
@@ -838,9 +809,29 @@ function functional(ip: Interp, name: string, args: CallArgs, at: Node, prefix: 
   return ip.unknownNode(op, `${op} is not modelled`, tensors, at);
 }
 
-/** The rank of a pooling function from its name (`max_pool2d` → 2). */
-function poolRank(name: string): number {
-  return Number(name.slice(-2, -1));
+/** F.max_pool2d, F.avg_pool1d, F.adaptive_max_pool3d, …: (adaptive, max or avg, rank). */
+const POOL_FN = /^(adaptive_)?(max|avg)_pool([123])d$/;
+
+/** A pooling function applied to `x`: fixed windows (kernel_size, stride) or adaptive (output_size; global when all 1). */
+function poolingCall(ip: Interp, [, adaptive, kind, r]: RegExpExecArray, op: string, x: V | undefined, args: CallArgs, at: Node): V {
+  if (!isTensor(x)) return UNKNOWN;
+  const rank = Number(r);
+  const pooling = kind === 'max' ? 'max' : 'average';
+  if (!adaptive) {
+    const g = simpleNode(ip, 'pooling', op, x, at);
+    g.node.pooling = pooling;
+    const ks = intsOf(args.pos[1] ?? args.kw.get('kernel_size'), rank);
+    if (ks) g.node.poolSize = ks;
+    const st = args.pos[2] ?? args.kw.get('stride');
+    g.node.strides = st && st.k !== 'none' ? intsOf(st, rank) : ks;
+    return g;
+  }
+  const os = intsOf(args.pos[1] ?? args.kw.get('output_size'), rank);
+  const global = !!os && os.every((o) => o === 1);
+  const g = simpleNode(ip, global ? 'globalPooling' : 'pooling', op, x, at);
+  g.node.pooling = pooling;
+  if (global) g.node.out.spatialOne = true;
+  return g;
 }
 
 function simpleNode(ip: Interp, kind: GNode['kind'], op: string, x: TensorV, at: Node): TensorV & { node: GNode } {

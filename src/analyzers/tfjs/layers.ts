@@ -246,8 +246,7 @@ function describe(ctx: Ctx, rec: LayerRec, view: View, outer: View, spec: Factor
     case 'dense': {
       sp.units = numOpt(view, 'units');
       readSlot(ctx, rec, view, 'kernel', 'kernelInitializer', kind);
-      readBias(ctx, rec, view, kind);
-      d.activation = activationOpt(ctx, view, 'activation', LINEAR, LINEAR);
+      readBiasAndActivation(ctx, rec, view, kind);
       break;
     }
     case 'conv':
@@ -261,16 +260,16 @@ function describe(ctx: Ctx, rec: LayerRec, view: View, outer: View, spec: Factor
       sp.dilation = tupleOpt(view, 'dilationRate', n, Array.from({ length: n }, () => 1));
       sp.padding = strOpt(view, 'padding', 'valid');
       if (sp.strides) d.strides = sp.strides;
-      if (kind === 'depthwiseConv') {
+      if (kind === 'depthwiseConv' || kind === 'separableConv') {
         sp.depthMultiplier = numOpt(view, 'depthMultiplier', 1);
         d.depthMultiplier = sp.depthMultiplier;
+      }
+      if (kind === 'depthwiseConv') {
         readSlot(ctx, rec, view, 'kernel', 'depthwiseInitializer', kind);
         const ki = get(view, 'kernelInitializer');
         if (ki.prop) ctx.problem('tfjs ignores kernelInitializer on depthwiseConv2d: the kernel uses depthwiseInitializer.', ki.prop.el ?? rec.callNode);
       } else if (kind === 'separableConv') {
         sp.filters = numOpt(view, 'filters');
-        sp.depthMultiplier = numOpt(view, 'depthMultiplier', 1);
-        d.depthMultiplier = sp.depthMultiplier;
         const dw = readSlot(ctx, rec, view, 'kernel', 'depthwiseInitializer', kind);
         // tfjs 4.x builds the pointwise initializer from depthwiseInitializer (convolutional.ts:1104-1105).
         const pw: SlotSrc = dw.ref.form === 'default' ? { ref: defaultInitializerRef('tfjs', kind, 'pointwise')!, propName: 'depthwiseInitializer' } : { ...dw, ref: { ...dw.ref } };
@@ -284,8 +283,7 @@ function describe(ctx: Ctx, rec: LayerRec, view: View, outer: View, spec: Factor
         sp.filters = numOpt(view, 'filters');
         readSlot(ctx, rec, view, 'kernel', 'kernelInitializer', kind);
       }
-      readBias(ctx, rec, view, kind);
-      d.activation = activationOpt(ctx, view, 'activation', LINEAR, LINEAR);
+      readBiasAndActivation(ctx, rec, view, kind);
       break;
     }
     case 'simpleRNN':
@@ -374,6 +372,12 @@ function describe(ctx: Ctx, rec: LayerRec, view: View, outer: View, spec: Factor
     const name = get(outer, 'name').v;
     if (name.k === 'str') rec.name = name.v;
   }
+}
+
+/** The bias and the activation (linear by default) of a dense or convolutional layer. */
+function readBiasAndActivation(ctx: Ctx, rec: LayerRec, view: View, kind: LayerKind): void {
+  readBias(ctx, rec, view, kind);
+  rec.desc.activation = activationOpt(ctx, view, 'activation', LINEAR, LINEAR);
 }
 
 function readBias(ctx: Ctx, rec: LayerRec, view: View, kind: LayerKind): void {
