@@ -3,7 +3,8 @@
  * initializer), initializer classes and their arguments, and channels-last shape inference (Keras conv_utils).
  * Facts from ../shared/reference/init-semantics.md §2.
  */
-import { convOutputLength, deconvOutputLength, mulDims } from '../../core/conv-shapes';
+import { mulDims } from '../../core/conv-shapes';
+import { convChannels, convSpatial, poolSpatial, recurrentWidth, splitChannels } from '../shared/keras-layers';
 import { resolveActivation } from '../../core/activations';
 import { FRAMEWORK_FACTS, defaultInitializerRef, resolveInitializer } from '../../core/initializers';
 import type { ActivationRef, InitializerArgs, LayerKind } from '../../core/model';
@@ -372,8 +373,6 @@ export function kerasInitId(name: string): string | undefined {
 // -------------------------------------------------------------------------------------------------------------
 // Shape inference (channels-last; Keras conv_utils.conv_output_length / deconv_output_length)
 
-const convOut = convOutputLength;
-const deconvOut = deconvOutputLength;
 const mul = mulDims;
 
 export function lastOf(s: Shape | undefined): number | undefined {
@@ -418,8 +417,7 @@ function inferCore(rec: LayerRec, ins: Shape[]): KerasInferred {
     case 'simpleRNN':
     case 'lstm':
     case 'gru': {
-      const factor = rec.wrapper === 'bidirectional' ? rec.mergeFactor : 1;
-      const u = mul(rec.outFeatures, factor);
+      const u = recurrentWidth(rec.outFeatures, rec.wrapper, rec.mergeFactor);
       const T = inp.dims && inp.dims.length === 2 ? inp.dims[0] : undefined;
       let out: Shape;
       if (rec.returnSequences === true) out = inp.dims && inp.dims.length === 2 ? { dims: [inp.dims[0], u], feat: u } : { feat: u };
@@ -431,25 +429,18 @@ function inferCore(rec: LayerRec, ins: Shape[]): KerasInferred {
     case 'convTranspose':
     case 'depthwiseConv':
     case 'separableConv': {
-      const n = rec.rank ?? 2;
       const cf = rec.channelsFirst === true;
-      const rankOk = inp.dims !== undefined && inp.dims.length === n + 1;
-      const C = cf ? (rankOk ? inp.dims![0] : undefined) : F;
-      const outC = rec.kind === 'depthwiseConv' ? mul(C, rec.depthMultiplier) : rec.outFeatures;
-      if (!rankOk) return { out: cf ? {} : { feat: outC }, inFeatures: C, outFeatures: outC };
-      const spatialIn = cf ? inp.dims!.slice(1) : inp.dims!.slice(0, n);
-      const spatial: Dim[] = spatialIn.map((len, i) =>
-        rec.kind === 'convTranspose'
-          ? deconvOut(len, rec.strides?.[i], rec.kernelSize?.[i], rec.padding)
-          : convOut(len, rec.kernelSize?.[i], rec.padding, rec.strides?.[i], rec.dilation?.[i]),
-      );
+      const { channels: C, spatial: spatialIn } = splitChannels(inp.dims, rec.rank ?? 2, cf, F);
+      const outC = convChannels(rec.kind === 'depthwiseConv', C, rec.outFeatures, rec.depthMultiplier);
+      if (!spatialIn) return { out: cf ? {} : { feat: outC }, inFeatures: C, outFeatures: outC };
+      const spatial = convSpatial(spatialIn, rec, rec.kind === 'convTranspose');
       return { out: { dims: cf ? [outC, ...spatial] : [...spatial, outC], feat: outC }, inFeatures: C, outFeatures: outC };
     }
     case 'pooling': {
-      const n = rec.rank ?? 2;
-      const rankOk = inp.dims !== undefined && inp.dims.length === n + 1;
-      if (!rankOk || rec.channelsFirst) return { out: rec.channelsFirst ? {} : { feat: F }, inFeatures: F, outFeatures: F };
-      const spatial = inp.dims!.slice(0, n).map((len, i) => convOut(len, rec.poolSize?.[i], rec.padding, rec.strides?.[i], 1));
+      // Keras: a channels-first pooling output is left unknown.
+      const { spatial: spatialIn } = splitChannels(inp.dims, rec.rank ?? 2, false, F);
+      if (!spatialIn || rec.channelsFirst) return { out: rec.channelsFirst ? {} : { feat: F }, inFeatures: F, outFeatures: F };
+      const spatial = poolSpatial(spatialIn, { kernelSize: rec.poolSize, strides: rec.strides, padding: rec.padding });
       return { out: { dims: [...spatial, F], feat: F }, inFeatures: F, outFeatures: F };
     }
     case 'globalPooling': {

@@ -1,0 +1,60 @@
+/**
+ * Keras layer semantics that tfjs-layers (4.22) and Keras (3, and tf.keras 2) share, for the shape inference
+ * of both analyzers (tfjs/shapes.ts, python/keras.ts): the spatial output of convolutions and pooling windows
+ * (tfjs utils/conv_utils.ts `convOutputLength` / `deconvLength`, Keras `compute_conv_output_shape`), the
+ * channel axis of a channels-first or channels-last input, and the width a recurrent layer's consumers see.
+ * Each analyzer keeps its own shape representation and the cases where the two frameworks' layers differ.
+ */
+import { type Dim, convOutputLength, deconvOutputLength, mulDims } from '../../core/conv-shapes';
+
+/** The window of a convolution or pooling layer, per spatial axis. */
+export interface Window {
+  kernelSize?: readonly number[];
+  strides?: readonly number[];
+  dilation?: readonly number[];
+  padding?: string;
+}
+
+/** An input of a rank-`n` convolution or pooling layer (without batch): its channel count and spatial sizes. */
+export interface ChannelSplit {
+  /** The input has n + 1 dimensions. */
+  rankOk: boolean;
+  /** The channel count: the first dimension (channels first) or the last. */
+  channels: Dim;
+  /** The n spatial sizes, when the rank is right. */
+  spatial?: Dim[];
+}
+
+/** Splits `dims` into channels and spatial sizes; `last` is the last dimension when the rank is unknown. */
+export function splitChannels(dims: Dim[] | undefined, n: number, channelsFirst: boolean, last: Dim): ChannelSplit {
+  const rankOk = dims !== undefined && dims.length === n + 1;
+  if (!rankOk) return { rankOk, channels: channelsFirst ? undefined : last };
+  return { rankOk, channels: channelsFirst ? dims[0] : last, spatial: channelsFirst ? dims.slice(1) : dims.slice(0, n) };
+}
+
+/** Spatial output sizes of a convolution (`transposed`: a transposed convolution) over `spatial`. */
+export function convSpatial(spatial: Dim[], w: Window, transposed: boolean): Dim[] {
+  return spatial.map((len, i) =>
+    transposed
+      ? deconvOutputLength(len, w.strides?.[i], w.kernelSize?.[i], w.padding)
+      : convOutputLength(len, w.kernelSize?.[i], w.padding, w.strides?.[i], w.dilation?.[i]),
+  );
+}
+
+/** Spatial output sizes of a pooling window (`kernelSize` is the pool size; no dilation). */
+export function poolSpatial(spatial: Dim[], w: Window): Dim[] {
+  return spatial.map((len, i) => convOutputLength(len, w.kernelSize?.[i], w.padding, w.strides?.[i], 1));
+}
+
+/** Output channels of a convolution: `filters`, or the input channels times the depth multiplier (depthwise). */
+export function convChannels(depthwise: boolean, inChannels: Dim, filters: Dim, depthMultiplier: Dim): Dim {
+  return depthwise ? mulDims(inChannels, depthMultiplier) : filters;
+}
+
+/**
+ * The width a recurrent layer's consumers see: its units, doubled by a Bidirectional wrapper whose merge mode
+ * concatenates (`mergeFactor` 2; 1 for sum, mul, ave; undefined when unknown).
+ */
+export function recurrentWidth(units: Dim, wrapper: string | undefined, mergeFactor: number | undefined): Dim {
+  return mulDims(units, wrapper === 'bidirectional' ? mergeFactor : 1);
+}
