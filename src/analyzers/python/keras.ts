@@ -4,7 +4,7 @@
  * Facts from ../shared/reference/init-semantics.md §2.
  */
 import { mulDims } from '../../core/conv-shapes';
-import { convChannels, convSpatial, poolSpatial, recurrentWidth, splitChannels } from '../shared/keras-layers';
+import { convChannels, convSpatial, poolSpatial, recurrentDims, recurrentWidth, splitChannels, timeStepsOf } from '../shared/keras-layers';
 import { resolveActivation } from '../../core/activations';
 import { FRAMEWORK_FACTS, defaultInitializerRef, resolveInitializer } from '../../core/initializers';
 import type { ActivationRef, InitializerArgs, LayerKind } from '../../core/model';
@@ -418,12 +418,8 @@ function inferCore(rec: LayerRec, ins: Shape[]): KerasInferred {
     case 'lstm':
     case 'gru': {
       const u = recurrentWidth(rec.outFeatures, rec.wrapper, rec.mergeFactor);
-      const T = inp.dims && inp.dims.length === 2 ? inp.dims[0] : undefined;
-      let out: Shape;
-      if (rec.returnSequences === true) out = inp.dims && inp.dims.length === 2 ? { dims: [inp.dims[0], u], feat: u } : { feat: u };
-      else if (rec.returnSequences === false) out = { dims: [u], feat: u };
-      else out = { feat: u };
-      return { out, inFeatures: F, outFeatures: rec.outFeatures, timeSteps: T };
+      const dims = recurrentDims(inp.dims, u, rec.returnSequences);
+      return { out: dims ? { dims, feat: u } : { feat: u }, inFeatures: F, outFeatures: rec.outFeatures, timeSteps: timeStepsOf(inp.dims) };
     }
     case 'conv':
     case 'convTranspose':

@@ -58,3 +58,19 @@ export function convChannels(depthwise: boolean, inChannels: Dim, filters: Dim, 
 export function recurrentWidth(units: Dim, wrapper: string | undefined, mergeFactor: number | undefined): Dim {
   return mulDims(units, wrapper === 'bidirectional' ? mergeFactor : 1);
 }
+
+/**
+ * The output dimensions of a recurrent layer of width `width` on an input of dimensions `dims` (time steps by
+ * features): the sequence when it returns sequences and the time steps are known, the last state when it does
+ * not; undefined when unknown (then only the last dimension, `width`, is known).
+ */
+export function recurrentDims(dims: Dim[] | undefined, width: Dim, returnSequences: boolean | undefined): Dim[] | undefined {
+  if (returnSequences === true) return dims && dims.length === 2 ? [dims[0], width] : undefined;
+  if (returnSequences === false) return [width];
+  return undefined;
+}
+
+/** The time steps of a recurrent layer's input (time steps by features), if known. */
+export function timeStepsOf(dims: Dim[] | undefined): Dim {
+  return dims && dims.length === 2 ? dims[0] : undefined;
+}

@@ -4,7 +4,7 @@
  * A dimension that cannot be computed is undefined; a shape of unknown rank keeps only its last dimension.
  */
 import { mulDims } from '../../core/conv-shapes';
-import { convChannels, convSpatial, poolSpatial, recurrentWidth, splitChannels } from '../shared/keras-layers';
+import { convChannels, convSpatial, poolSpatial, recurrentDims, recurrentWidth, splitChannels, timeStepsOf } from '../shared/keras-layers';
 import type { LayerRec } from './values';
 
 export type Dim = number | undefined;
@@ -63,12 +63,8 @@ function inferCore(rec: LayerRec, ins: Shape[]): Inferred {
       // mergeMode 'concat' doubles only the width its consumers see.
       const units = sp.units;
       const u = recurrentWidth(units, rec.wrapper, rec.mergeFactor);
-      const T = inp.dims && inp.dims.length === 2 ? inp.dims[0] : undefined;
-      let out: Shape;
-      if (sp.returnSequences === true) out = inp.dims && inp.dims.length === 2 ? { dims: [inp.dims[0], u] } : { last: u };
-      else if (sp.returnSequences === false) out = { dims: [u] };
-      else out = { last: u };
-      return { out, inFeatures: F, outFeatures: units, timeSteps: T };
+      const dims = recurrentDims(inp.dims, u, sp.returnSequences);
+      return { out: dims ? { dims } : { last: u }, inFeatures: F, outFeatures: units, timeSteps: timeStepsOf(inp.dims) };
     }
     case 'conv':
     case 'convTranspose':
