@@ -4,7 +4,7 @@
  * Facts from ../shared/reference/init-semantics.md §2.
  */
 import { mulDims } from '../../core/conv-shapes';
-import { convChannels, convSpatial, poolSpatial, recurrentDims, recurrentWidth, splitChannels, timeStepsOf } from '../shared/keras-layers';
+import { convOutput, poolSpatial, recurrentDims, recurrentWidth, splitChannels, timeStepsOf } from '../shared/keras-layers';
 import { resolveActivation } from '../../core/activations';
 import { FRAMEWORK_FACTS, defaultInitializerRef, resolveInitializer } from '../../core/initializers';
 import type { ActivationRef, InitializerArgs, LayerKind } from '../../core/model';
@@ -426,11 +426,10 @@ function inferCore(rec: LayerRec, ins: Shape[]): KerasInferred {
     case 'depthwiseConv':
     case 'separableConv': {
       const cf = rec.channelsFirst === true;
-      const { channels: C, spatial: spatialIn } = splitChannels(inp.dims, rec.rank ?? 2, cf, F);
-      const outC = convChannels(rec.kind === 'depthwiseConv', C, rec.outFeatures, rec.depthMultiplier);
-      if (!spatialIn) return { out: cf ? {} : { feat: outC }, inFeatures: C, outFeatures: outC };
-      const spatial = convSpatial(spatialIn, rec, rec.kind === 'convTranspose');
-      return { out: { dims: cf ? [outC, ...spatial] : [...spatial, outC], feat: outC }, inFeatures: C, outFeatures: outC };
+      const layer = { ...rec, kind: rec.kind, rank: rec.rank ?? 2, channelsFirst: cf, filters: rec.outFeatures, depthMultiplier: rec.depthMultiplier };
+      const { inChannels: C, outChannels: outC, dims } = convOutput(layer, inp.dims, F);
+      if (!dims) return { out: cf ? {} : { feat: outC }, inFeatures: C, outFeatures: outC };
+      return { out: { dims, feat: outC }, inFeatures: C, outFeatures: outC };
     }
     case 'pooling': {
       // Keras: a channels-first pooling output is left unknown.

@@ -74,3 +74,24 @@ export function recurrentDims(dims: Dim[] | undefined, width: Dim, returnSequenc
 export function timeStepsOf(dims: Dim[] | undefined): Dim {
   return dims && dims.length === 2 ? dims[0] : undefined;
 }
+
+/** A convolution layer as shape inference reads it. */
+export interface ConvLayer extends Window {
+  kind: 'conv' | 'convTranspose' | 'depthwiseConv' | 'separableConv';
+  rank: number;
+  channelsFirst: boolean;
+  filters: Dim;
+  depthMultiplier: Dim;
+}
+
+/**
+ * A convolution on an input of dimensions `dims` (last dimension `last` when the rank is unknown): its input and
+ * output channels, and its output dimensions when the input's rank is right (undefined otherwise).
+ */
+export function convOutput(c: ConvLayer, dims: Dim[] | undefined, last: Dim): { inChannels: Dim; outChannels: Dim; dims?: Dim[] } {
+  const { channels, spatial } = splitChannels(dims, c.rank, c.channelsFirst, last);
+  const outChannels = convChannels(c.kind === 'depthwiseConv', channels, c.filters, c.depthMultiplier);
+  if (!spatial) return { inChannels: channels, outChannels };
+  const out = convSpatial(spatial, c, c.kind === 'convTranspose');
+  return { inChannels: channels, outChannels, dims: c.channelsFirst ? [outChannels, ...out] : [...out, outChannels] };
+}

@@ -4,7 +4,7 @@
  * A dimension that cannot be computed is undefined; a shape of unknown rank keeps only its last dimension.
  */
 import { mulDims } from '../../core/conv-shapes';
-import { convChannels, convSpatial, poolSpatial, recurrentDims, recurrentWidth, splitChannels, timeStepsOf } from '../shared/keras-layers';
+import { convOutput, poolSpatial, recurrentDims, recurrentWidth, splitChannels, timeStepsOf } from '../shared/keras-layers';
 import type { LayerRec } from './values';
 
 export type Dim = number | undefined;
@@ -71,14 +71,13 @@ function inferCore(rec: LayerRec, ins: Shape[]): Inferred {
     case 'depthwiseConv':
     case 'separableConv': {
       const cf = sp.channelsFirst === true;
-      const { channels: C, spatial: spatialIn } = splitChannels(inp.dims, rec.rank ?? 2, cf, F);
-      const outC = convChannels(rec.kind === 'depthwiseConv', C, sp.filters, sp.depthMultiplier);
+      const layer = { ...sp, kind: rec.kind, rank: rec.rank ?? 2, channelsFirst: cf, filters: sp.filters, depthMultiplier: sp.depthMultiplier };
+      const { inChannels: C, outChannels: outC, dims } = convOutput(layer, inp.dims, F);
       // tfjs: a data format that is not known leaves the output unknown.
-      if (!spatialIn || sp.channelsFirst === undefined) {
+      if (!dims || sp.channelsFirst === undefined) {
         return { out: cf || sp.channelsFirst === undefined ? {} : { last: outC }, inFeatures: C, outFeatures: outC };
       }
-      const spatial = convSpatial(spatialIn, sp, rec.kind === 'convTranspose');
-      return { out: { dims: cf ? [outC, ...spatial] : [...spatial, outC] }, inFeatures: C, outFeatures: outC };
+      return { out: { dims }, inFeatures: C, outFeatures: outC };
     }
     case 'pooling': {
       const cf = sp.channelsFirst === true;
