@@ -400,7 +400,12 @@ export class Interp {
   }
 
   exec(s: Node, scope: Scope): Completion {
-    return this.work.nested(LIMITS.evalDepth + 1, () => undefined, () => execInner(this, s, scope));
+    if (!this.work.enter(LIMITS.evalDepth + 1)) return undefined;
+    try {
+      return execInner(this, s, scope);
+    } finally {
+      this.work.leave();
+    }
   }
 
   register(parent: ModV, name: string, child: ModV): void {
@@ -663,7 +668,12 @@ export class Interp {
   // Expressions
 
   eval(n: Node, scope: Scope): V {
-    return this.work.nested(LIMITS.evalDepth + 1, () => UNKNOWN, () => evalInner(this, n, scope));
+    if (!this.work.enter(LIMITS.evalDepth + 1)) return UNKNOWN;
+    try {
+      return evalInner(this, n, scope);
+    } finally {
+      this.work.leave();
+    }
   }
 
   evalSeq(ns: Node[], scope: Scope): V[] {

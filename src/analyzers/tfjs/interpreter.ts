@@ -340,11 +340,12 @@ export class Interpreter implements LayerCtx {
   // Expressions
 
   eval(node: ts.Expression, scope: Scope): V {
-    return this.work.nested(
-      LIMITS.evalDepth,
-      () => unknown('The expression nests too deeply to analyze.'),
-      () => evalInner(this, node, scope),
-    );
+    if (!this.work.enter(LIMITS.evalDepth)) return unknown('The expression nests too deeply to analyze.');
+    try {
+      return evalInner(this, node, scope);
+    } finally {
+      this.work.leave();
+    }
   }
 
   getIndex(v: V, i: number): V {

@@ -84,9 +84,16 @@ test('the work budget stops the file at its limit and a stand-alone run at its o
   assert.ok(!w.spent);
 });
 
-test('nested gives the too-deep value past the depth and counts a step per level', () => {
+test('enter refuses past the depth and counts a step per level', () => {
   const w = new WorkBudget(1000);
-  const depth = (n: number): number => w.nested(3, () => -1, () => (n === 0 ? 0 : depth(n - 1) + 1));
+  const depth = (n: number): number => {
+    if (!w.enter(3)) return -1;
+    try {
+      return n === 0 ? 0 : depth(n - 1) + 1;
+    } finally {
+      w.leave();
+    }
+  };
   assert.equal(depth(2), 2);
   assert.equal(depth(5), 2); // levels 0..2 run; the fourth level is too deep (-1) and the three above add 1 each
   assert.equal(w.steps, 3 + 4);
