@@ -18,6 +18,7 @@ import {
 } from './syntax';
 import { type V, FALSE, NONE, Scope, TRUE, UNKNOWN, bool, equals, identical, intOf, list, num, numOf, str, truthy } from './values';
 import * as torch from './torch-runtime';
+import * as tensors from './torch-tensors';
 import { type Interp, type CallArgs, LIMITS, noArgs, extAttr, keyOf, isSlice, sliceBounds, mroAfter, MATH_CONSTANTS, runtimeOf } from './interpreter';
 import { contains, typeOf } from './builtins';
 import { assignTo, destructure } from './statements';
@@ -393,7 +394,7 @@ export function getAttr(ip: Interp, obj: V, name: string, at: Node): V {
     case 'param':
       return torch.paramAttr(ip, obj, name);
     case 'tensor':
-      return torch.tensorAttr(ip, obj, name);
+      return tensors.tensorAttr(ip, obj, name);
     case 'str':
     case 'list':
     case 'dict':
@@ -521,7 +522,7 @@ export function binary(ip: Interp, op: string, a: V, b: V, at: Node): V {
       return bool(op === '<' ? x < y : op === '<=' ? x <= y : op === '>' ? x > y : x >= y);
     }
   }
-  if (a.k === 'tensor' || b.k === 'tensor') return torch.tensorBinary(ip, op, a, b, at);
+  if (a.k === 'tensor' || b.k === 'tensor') return tensors.tensorBinary(ip, op, a, b, at);
   if (op === '+' && a.k === 'str' && b.k === 'str') return str(a.v + b.v);
   if (op === '+' && a.k === 'list' && b.k === 'list') {
     if (a.anyLen || b.anyLen) return { k: 'list', items: [a.items[0] ?? b.items[0] ?? UNKNOWN], tuple: a.tuple, anyLen: true };

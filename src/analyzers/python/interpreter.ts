@@ -36,6 +36,7 @@ import {
 } from './values';
 import type { Shape } from './values';
 import * as torch from './torch-runtime';
+import * as tensors from './torch-tensors';
 import * as keras from './keras-runtime';
 import type { FrameworkRuntime } from './runtime';
 import { callBuiltin, dictMethod, listMethod, mathCall, strMethod } from './builtins';
@@ -628,7 +629,7 @@ export class Interp {
   }
 
   callExt(path: string, args: CallArgs, at: Node): V {
-    if (path.startsWith('torch') ) return torch.callTorchExt(this, path, args, at);
+    if (path.startsWith('torch') ) return tensors.callTorchExt(this, path, args, at);
     if (path.startsWith('keras') || path.startsWith('tensorflow')) return keras.callKerasExt(this, path, args, at);
     if (path.startsWith('math.') || path.startsWith('numpy.') || path.startsWith('np.')) return mathCall(path.slice(path.indexOf('.') + 1), args);
     if (path === 'collections.OrderedDict') return callBuiltin(this, 'dict', args, at);
@@ -656,7 +657,7 @@ export class Interp {
       case 'param':
         return torch.paramMethod(this, self, name, args, at);
       case 'tensor':
-        return torch.tensorMethod(this, self, name, args, at);
+        return tensors.tensorMethod(this, self, name, args, at);
       case 'super':
         return UNKNOWN;
       default:

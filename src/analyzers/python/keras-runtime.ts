@@ -20,7 +20,8 @@ import {
   shapeOf,
 } from './keras';
 import { type Node, argListOf, spanOf, stringContentSpan, textOf } from './syntax';
-import { activationNode, isTensor, merge, tensor, tensorMethod } from './torch-runtime';
+import { isTensor, tensor } from './torch-runtime';
+import { activationNode, merge, tensorMethod } from './torch-tensors';
 import { type Dim, type GNode, type LayerRec, type ModV, type SlotName, type V, NONE, UNKNOWN, intOf, list, numOf, strOf } from './values';
 
 type TensorV = Extract<V, { k: 'tensor' }>;
