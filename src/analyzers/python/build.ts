@@ -7,6 +7,7 @@ import type { InitializerRef, LayerNode, Model, Span } from '../../core/model';
 import { modulesOf } from './torch-runtime';
 import type { Interp, Root } from './interpreter';
 import { spanOf } from './syntax';
+import { copyFields, dropRepeats, layerCapNote, undecidedNote } from '../shared/model-builder';
 import type { GNode, LayerRec, ModV, SubLayer, V } from './values';
 
 /** What the fixer needs to know about each node of a described model. */
@@ -23,15 +24,6 @@ export interface InternalModel {
 }
 
 export const MAX_LAYERS = 10_000;
-
-function cloneRef(r: InitializerRef | undefined): InitializerRef | undefined {
-  if (!r) return undefined;
-  const out: InitializerRef = { ...r, args: { ...r.args }, unknownArgs: [...r.unknownArgs], falsyArgs: r.falsyArgs.map((f) => ({ name: f.name, span: { ...f.span } })) };
-  if (r.span) out.span = { ...r.span };
-  if (r.nameSpan) out.nameSpan = { ...r.nameSpan };
-  if (r.propertySpan) out.propertySpan = { ...r.propertySpan };
-  return out;
-}
 
 /** The nodes the outputs depend on (inputs included), in creation order, which is topological. */
 function ancestors(outputs: GNode[], inputs: GNode[]): { order: GNode[]; capped: boolean } {
@@ -73,20 +65,8 @@ function pathNames(m: ModV): Map<LayerRec, string> {
 }
 
 function applySub(node: LayerNode, rec: LayerRec, sub: SubLayer | undefined): void {
-  const s = sub?.slots ?? {};
-  const set = <K extends keyof LayerNode>(k: K, v: LayerNode[K] | undefined) => {
-    if (v !== undefined) node[k] = v;
-  };
-  set('kernel', cloneRef(s.kernel));
-  set('recurrent', cloneRef(s.recurrent));
-  set('bias', cloneRef(s.bias));
-  set('pointwise', cloneRef(s.pointwise));
-  set('gamma', cloneRef(s.gamma));
-  set('beta', cloneRef(s.beta));
-  if (rec.kind === 'lstm') {
-    set('unitForgetBias', sub?.unitForgetBias);
-    set('unitForgetBiasExplicit', sub?.unitForgetBiasExplicit);
-  }
+  copyFields(node, sub?.slots ?? {}, ['kernel', 'recurrent', 'bias', 'pointwise', 'gamma', 'beta']);
+  if (rec.kind === 'lstm' && sub) copyFields(node, sub, ['unitForgetBias', 'unitForgetBiasExplicit']);
 }
 
 function nodeFromRec(ip: Interp, g: GNode, rec: LayerRec, index: number, inputs: number[], name: string | undefined, sub: number): LayerNode {
@@ -101,25 +81,12 @@ function nodeFromRec(ip: Interp, g: GNode, rec: LayerRec, index: number, inputs:
   }
   const recurrent = rec.kind === 'lstm' || rec.kind === 'gru' || rec.kind === 'simpleRNN';
   if (recurrent && torch && sub > 0) inF = rec.outFeatures === undefined ? undefined : rec.outFeatures * (rec.bidirectional ? 2 : 1);
-  if (inF !== undefined) node.inFeatures = inF;
-  if (outF !== undefined) node.outFeatures = outF;
-  if (rec.kernelSize) node.kernelSize = [...rec.kernelSize];
-  if (rec.strides) node.strides = [...rec.strides];
-  if (rec.poolSize) node.poolSize = [...rec.poolSize];
-  if (rec.groups !== undefined) node.groups = rec.groups;
-  if (rec.depthMultiplier !== undefined) node.depthMultiplier = rec.depthMultiplier;
-  const ts = rec.timeSteps ?? g.timeSteps;
-  if (ts !== undefined) node.timeSteps = ts;
-  if (rec.useBias !== undefined) node.useBias = rec.useBias;
-  if (rec.activation) node.activation = { ...rec.activation };
-  if (rec.recurrentActivation) node.recurrentActivation = { ...rec.recurrentActivation };
-  if (rec.returnSequences !== undefined) node.returnSequences = rec.returnSequences;
-  else if (recurrent && torch) node.returnSequences = true;
-  if (rec.wrapper) node.wrapper = rec.wrapper;
-  if (rec.rate !== undefined) node.rate = rec.rate;
-  if (rec.pooling) node.pooling = rec.pooling;
-  if (rec.epsilon !== undefined) node.epsilon = rec.epsilon;
-  if (rec.unknownReason) node.unknownReason = rec.unknownReason;
+  copyFields(node, { inFeatures: inF, outFeatures: outF }, ['inFeatures', 'outFeatures']);
+  copyFields(node, rec, ['kernelSize', 'strides', 'poolSize', 'groups', 'depthMultiplier']);
+  copyFields(node, { timeSteps: rec.timeSteps ?? g.timeSteps }, ['timeSteps']);
+  copyFields(node, rec, ['useBias', 'activation', 'recurrentActivation', 'returnSequences']);
+  if (rec.returnSequences === undefined && recurrent && torch) node.returnSequences = true;
+  copyFields(node, rec, ['wrapper', 'rate', 'pooling', 'epsilon', 'unknownReason']);
   if (rec.args && !torch) node.configSpan = spanOf(rec.args);
   applySub(node, rec, rec.layers[sub] ?? rec.layers[0]);
   void ip;
@@ -137,13 +104,7 @@ function plainNode(g: GNode, index: number, inputs: number[]): LayerNode {
     if (inF !== undefined) node.inFeatures = inF;
     if (g.out.feat !== undefined) node.outFeatures = g.out.feat;
   }
-  if (g.activation) node.activation = { ...g.activation };
-  if (g.rate !== undefined) node.rate = g.rate;
-  if (g.pooling) node.pooling = g.pooling;
-  if (g.poolSize) node.poolSize = [...g.poolSize];
-  if (g.strides) node.strides = [...g.strides];
-  if (g.epsilon !== undefined) node.epsilon = g.epsilon;
-  if (g.unknownReason) node.unknownReason = g.unknownReason;
+  copyFields(node, g, ['activation', 'rate', 'pooling', 'poolSize', 'strides', 'epsilon', 'unknownReason']);
   return node;
 }
 
@@ -194,12 +155,12 @@ function buildOne(ip: Interp, root: Root): InternalModel | undefined {
     last.set(g, layers.length - 1);
   }
   if (!layers.length || layers.every((l) => l.kind === 'input')) return undefined;
-  if (capped) notes.push(`The model has more than ${MAX_LAYERS.toLocaleString('en-US')} layers; only the first ones are described.`);
+  if (capped) notes.push(layerCapNote(MAX_LAYERS));
   if (m.type === 'user' && m.cls) {
     const from = ip.line(m.cls.node.from);
     const to = ip.line(m.cls.node.to);
     const lines = [...ip.uncertainLines].filter((l) => l >= from && l <= to).sort((a, b) => a - b);
-    if (lines.length) notes.push(`Parts of this model depend on conditions or loops that could not be decided (line ${lines.slice(0, 5).join(', ')}); every branch was followed and what differs is unknown.`);
+    if (lines.length) notes.push(undecidedNote(lines));
   }
   for (const n of ip.globalNotes) if (!notes.includes(n)) notes.push(n);
   const outIdx = outputs.map((g) => last.get(g)).filter((x): x is number => x !== undefined);
@@ -252,20 +213,7 @@ export function buildModels(ip: Interp): InternalModel[] {
   }
   markShared(out);
   // The same construction run twice with the same result (a builder called twice) is one model.
-  // (Signatures are compared only among models with the same span and layer count: they can be equal only then.)
-  const seen = new Map<string, { im: InternalModel; sig?: string }[]>();
-  const deduped = out.filter((im) => {
-    const cheap = `${im.model.span.start}:${im.model.span.end}:${im.model.layers.length}`;
-    const group = seen.get(cheap);
-    if (!group) {
-      seen.set(cheap, [{ im }]);
-      return true;
-    }
-    const s = signature(im.model);
-    for (const g of group) if ((g.sig ??= signature(g.im.model)) === s) return false;
-    group.push({ im, sig: s });
-    return true;
-  });
+  const deduped = dropRepeats(out, signature);
   // Unique names: the same class instantiated several times keeps its line.
   const counts = new Map<string, number>();
   for (const im of deduped) counts.set(im.model.name, (counts.get(im.model.name) ?? 0) + 1);

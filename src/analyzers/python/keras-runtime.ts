@@ -6,6 +6,7 @@
 import { FRAMEWORK_FACTS } from '../../core/initializers';
 import type { ActivationRef, InitializerArgs, InitializerRef, Span } from '../../core/model';
 import { type CallArgs, type Interp, argGetter, posArgs } from './interpreter';
+import type { FrameworkRuntime } from './runtime';
 import {
   KERAS_INIT_CLASSES,
   KERAS_LAYERS,
@@ -19,7 +20,8 @@ import {
   shapeOf,
 } from './keras';
 import { type Node, argListOf, spanOf, stringContentSpan, textOf } from './syntax';
-import { activationNode, isTensor, merge, tensor, tensorMethod } from './torch-runtime';
+import { isTensor, tensor } from './torch-runtime';
+import { activationNode, merge, tensorMethod } from './torch-tensors';
 import { type Dim, type GNode, type LayerRec, type ModV, type SlotName, type V, NONE, UNKNOWN, intOf, list, numOf, strOf } from './values';
 
 type TensorV = Extract<V, { k: 'tensor' }>;
@@ -551,3 +553,15 @@ export function isKerasInstance(ip: Interp, m: ModV, path: string): boolean | un
   if (m.rec) return m.rec.cls === path;
   return false;
 }
+
+/** The Keras runtime as the interpreter sees it (runtime.ts). */
+export const kerasRuntime: FrameworkRuntime = {
+  forwardMethod: 'call',
+  traceInputShape: (m) => (m.buildShape ? { dims: m.buildShape.slice(1), feat: m.buildShape[m.buildShape.length - 1] } : {}),
+  missingForwardNote: () => undefined,
+  callModule: callKerasModule,
+  moduleAttr: kerasModuleAttr,
+  moduleItem: kerasModuleItem,
+  moduleMethod: kerasModuleMethod,
+  isInstance: isKerasInstance,
+};

@@ -3,7 +3,8 @@
  * initializer), initializer classes and their arguments, and channels-last shape inference (Keras conv_utils).
  * Facts from ../shared/reference/init-semantics.md §2.
  */
-import { convOutputLength, deconvOutputLength, mulDims } from '../../core/conv-shapes';
+import { mulDims } from '../../core/conv-shapes';
+import { convOutput, poolSpatial, recurrentDims, recurrentWidth, splitChannels, timeStepsOf } from '../shared/keras-layers';
 import { resolveActivation } from '../../core/activations';
 import { FRAMEWORK_FACTS, allInitializers, defaultInitializerRef, resolveInitializer } from '../../core/initializers';
 import type { ActivationRef, InitializerArgs, LayerKind } from '../../core/model';
@@ -334,8 +335,6 @@ export function kerasInitId(name: string): string | undefined {
 // -------------------------------------------------------------------------------------------------------------
 // Shape inference (channels-last; Keras conv_utils.conv_output_length / deconv_output_length)
 
-const convOut = convOutputLength;
-const deconvOut = deconvOutputLength;
 const mul = mulDims;
 
 export function lastOf(s: Shape | undefined): number | undefined {
@@ -380,38 +379,25 @@ function inferCore(rec: LayerRec, ins: Shape[]): KerasInferred {
     case 'simpleRNN':
     case 'lstm':
     case 'gru': {
-      const factor = rec.wrapper === 'bidirectional' ? rec.mergeFactor : 1;
-      const u = mul(rec.outFeatures, factor);
-      const T = inp.dims && inp.dims.length === 2 ? inp.dims[0] : undefined;
-      let out: Shape;
-      if (rec.returnSequences === true) out = inp.dims && inp.dims.length === 2 ? { dims: [inp.dims[0], u], feat: u } : { feat: u };
-      else if (rec.returnSequences === false) out = { dims: [u], feat: u };
-      else out = { feat: u };
-      return { out, inFeatures: F, outFeatures: rec.outFeatures, timeSteps: T };
+      const u = recurrentWidth(rec.outFeatures, rec.wrapper, rec.mergeFactor);
+      const dims = recurrentDims(inp.dims, u, rec.returnSequences);
+      return { out: dims ? { dims, feat: u } : { feat: u }, inFeatures: F, outFeatures: rec.outFeatures, timeSteps: timeStepsOf(inp.dims) };
     }
     case 'conv':
     case 'convTranspose':
     case 'depthwiseConv':
     case 'separableConv': {
-      const n = rec.rank ?? 2;
       const cf = rec.channelsFirst === true;
-      const rankOk = inp.dims !== undefined && inp.dims.length === n + 1;
-      const C = cf ? (rankOk ? inp.dims![0] : undefined) : F;
-      const outC = rec.kind === 'depthwiseConv' ? mul(C, rec.depthMultiplier) : rec.outFeatures;
-      if (!rankOk) return { out: cf ? {} : { feat: outC }, inFeatures: C, outFeatures: outC };
-      const spatialIn = cf ? inp.dims!.slice(1) : inp.dims!.slice(0, n);
-      const spatial: Dim[] = spatialIn.map((len, i) =>
-        rec.kind === 'convTranspose'
-          ? deconvOut(len, rec.strides?.[i], rec.kernelSize?.[i], rec.padding)
-          : convOut(len, rec.kernelSize?.[i], rec.padding, rec.strides?.[i], rec.dilation?.[i]),
-      );
-      return { out: { dims: cf ? [outC, ...spatial] : [...spatial, outC], feat: outC }, inFeatures: C, outFeatures: outC };
+      const layer = { ...rec, kind: rec.kind, rank: rec.rank ?? 2, channelsFirst: cf, filters: rec.outFeatures, depthMultiplier: rec.depthMultiplier };
+      const { inChannels: C, outChannels: outC, dims } = convOutput(layer, inp.dims, F);
+      if (!dims) return { out: cf ? {} : { feat: outC }, inFeatures: C, outFeatures: outC };
+      return { out: { dims, feat: outC }, inFeatures: C, outFeatures: outC };
     }
     case 'pooling': {
-      const n = rec.rank ?? 2;
-      const rankOk = inp.dims !== undefined && inp.dims.length === n + 1;
-      if (!rankOk || rec.channelsFirst) return { out: rec.channelsFirst ? {} : { feat: F }, inFeatures: F, outFeatures: F };
-      const spatial = inp.dims!.slice(0, n).map((len, i) => convOut(len, rec.poolSize?.[i], rec.padding, rec.strides?.[i], 1));
+      // Keras: a channels-first pooling output is left unknown.
+      const { spatial: spatialIn } = splitChannels(inp.dims, rec.rank ?? 2, false, F);
+      if (!spatialIn || rec.channelsFirst) return { out: rec.channelsFirst ? {} : { feat: F }, inFeatures: F, outFeatures: F };
+      const spatial = poolSpatial(spatialIn, { kernelSize: rec.poolSize, strides: rec.strides, padding: rec.padding });
       return { out: { dims: [...spatial, F], feat: F }, inFeatures: F, outFeatures: F };
     }
     case 'globalPooling': {

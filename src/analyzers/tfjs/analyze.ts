@@ -5,7 +5,8 @@
 import { ts } from 'ts-morph';
 import { type AnalysisResult, type InitializerRef, type LayerNode, type Model, type Span, computeLineStarts, lineColAt } from '../../core/model';
 import type { WeightSlot } from '../../core/initializers';
-import { Interpreter } from './interpreter';
+import { Interpreter, LIMITS } from './interpreter';
+import { copyFields, dropRepeats, layerCapNote, undecidedNote } from '../shared/model-builder';
 import { slotField } from './layers';
 import { type Inferred, type Shape, inferLayer } from './shapes';
 import { type CoreNode, type GNode, type LayerRec, type ModelRec, type V, spanOf } from './values';
@@ -210,48 +211,20 @@ export function analyzeInternal(text: string, fileName: string, previous?: Inter
 // ---------------------------------------------------------------------------------------------------------
 // Finalization: records → model description
 
-function cloneRef(r: InitializerRef | undefined): InitializerRef | undefined {
-  if (!r) return undefined;
-  return {
-    ...r,
-    args: { ...r.args },
-    unknownArgs: [...r.unknownArgs],
-    falsyArgs: r.falsyArgs.map((f) => ({ name: f.name, span: { ...f.span } })),
-  };
-}
+/** The fields of a layer's description copied as they are, in this order. */
+const DESC_FIELDS = [
+  'kernel', 'pointwise', 'recurrent', 'bias', 'gamma', 'beta', 'useBias', 'activation', 'recurrentActivation', 'unitForgetBias',
+  'unitForgetBiasExplicit', 'returnSequences', 'wrapper', 'rate', 'pooling', 'epsilon', 'configSpan', 'unknownReason',
+] as const;
 
 function nodeFromRec(rec: LayerRec, index: number, inputs: number[], sf: ts.SourceFile, inf: Inferred | undefined, keepInputShape: boolean): LayerNode {
   const d = rec.desc;
   const node: LayerNode = { index, kind: rec.kind, op: rec.op, inputs, span: spanOf(rec.callNode, sf) };
-  if (rec.name !== undefined) node.name = rec.name;
-  if (inf) {
-    if (inf.inFeatures !== undefined) node.inFeatures = inf.inFeatures;
-    if (inf.outFeatures !== undefined) node.outFeatures = inf.outFeatures;
-    if (inf.timeSteps !== undefined) node.timeSteps = inf.timeSteps;
-  }
-  if (d.kernelSize) node.kernelSize = [...d.kernelSize];
-  if (d.strides) node.strides = [...d.strides];
-  if (d.poolSize) node.poolSize = [...d.poolSize];
-  if (d.depthMultiplier !== undefined) node.depthMultiplier = d.depthMultiplier;
-  if (d.inputShape && keepInputShape) node.inputShape = [...d.inputShape];
-  if (d.kernel) node.kernel = cloneRef(d.kernel);
-  if (d.pointwise) node.pointwise = cloneRef(d.pointwise);
-  if (d.recurrent) node.recurrent = cloneRef(d.recurrent);
-  if (d.bias) node.bias = cloneRef(d.bias);
-  if (d.gamma) node.gamma = cloneRef(d.gamma);
-  if (d.beta) node.beta = cloneRef(d.beta);
-  if (d.useBias !== undefined) node.useBias = d.useBias;
-  if (d.activation) node.activation = { ...d.activation };
-  if (d.recurrentActivation) node.recurrentActivation = { ...d.recurrentActivation };
-  if (d.unitForgetBias !== undefined) node.unitForgetBias = d.unitForgetBias;
-  if (d.unitForgetBiasExplicit !== undefined) node.unitForgetBiasExplicit = d.unitForgetBiasExplicit;
-  if (d.returnSequences !== undefined) node.returnSequences = d.returnSequences;
-  if (d.wrapper) node.wrapper = d.wrapper;
-  if (d.rate !== undefined) node.rate = d.rate;
-  if (d.pooling) node.pooling = d.pooling;
-  if (d.epsilon !== undefined) node.epsilon = d.epsilon;
-  if (d.configSpan) node.configSpan = { ...d.configSpan };
-  if (d.unknownReason) node.unknownReason = d.unknownReason;
+  copyFields(node, rec, ['name']);
+  if (inf) copyFields(node, inf, ['inFeatures', 'outFeatures', 'timeSteps']);
+  copyFields(node, d, ['kernelSize', 'strides', 'poolSize', 'depthMultiplier']);
+  if (keepInputShape) copyFields(node, d, ['inputShape']);
+  copyFields(node, d, [...DESC_FIELDS]);
   return node;
 }
 
@@ -304,7 +277,7 @@ function finalizeFunctional(m: ModelRec, sf: ts.SourceFile): { layers: LayerNode
       }
       stack.pop();
       state.set(top.g, 2);
-      if (order.length < 10000) order.push(top.g);
+      if (order.length < LIMITS.layersPerModel) order.push(top.g);
       else capped = true;
     }
   };
@@ -334,16 +307,12 @@ function finalizeCore(m: ModelRec): { layers: LayerNode[]; nodes: NodeInfo[] } |
   if (!g || !g.nodes.some((n) => n.kind === 'dense')) return undefined;
   const layers: LayerNode[] = g.nodes.map((n, i) => {
     const node: LayerNode = { index: i, kind: n.kind, op: n.op, inputs: [...n.inputs], span: { ...n.span } };
-    if (n.inFeatures !== undefined) node.inFeatures = n.inFeatures;
-    if (n.outFeatures !== undefined) node.outFeatures = n.outFeatures;
-    if (n.kernel) node.kernel = cloneRef(n.kernel);
+    copyFields(node, n, ['inFeatures', 'outFeatures', 'kernel']);
     if (n.kind === 'dense') {
       node.useBias = !!n.bias;
-      if (n.bias) node.bias = cloneRef(n.bias);
+      copyFields(node, n, ['bias']);
     }
-    if (n.activation) node.activation = { ...n.activation };
-    if (n.rate !== undefined) node.rate = n.rate;
-    if (n.unknownReason) node.unknownReason = n.unknownReason;
+    copyFields(node, n, ['activation', 'rate', 'unknownReason']);
     if (n.kind === 'activation' || n.kind === 'dropout' || n.kind === 'add') {
       const src = g.nodes[n.inputs[0]];
       if (src?.outFeatures !== undefined) node.inFeatures = node.outFeatures = src.outFeatures;
@@ -362,11 +331,8 @@ function finalize(interp: Interpreter, sf: ts.SourceFile): InternalModel[] {
     else built = finalizeCore(m);
     if (!built) continue;
     const notes = [...m.notes];
-    if (built.capped) notes.push('The model has more than 10,000 layers; only the first 10,000 are described.');
-    if (m.uncertainLines.size) {
-      const lines = [...m.uncertainLines].sort((a, b) => a - b).slice(0, 5).join(', ');
-      notes.push(`Parts of this model depend on conditions or loops that could not be evaluated (line ${lines}); every branch was included.`);
-    }
+    if (built.capped) notes.push(layerCapNote(LIMITS.layersPerModel));
+    if (m.uncertainLines.size) notes.push(undecidedNote([...m.uncertainLines]));
     const model: Model = {
       name: m.name,
       framework: 'tfjs',
@@ -378,7 +344,8 @@ function finalize(interp: Interpreter, sf: ts.SourceFile): InternalModel[] {
     out.push({ model, rec: m, nodes: built.nodes });
   }
   markShared(out);
-  const deduped = dedupe(out);
+  // The same construction run twice with the same result (a builder called twice) is one model.
+  const deduped = dropRepeats(out, (model) => JSON.stringify([model.layers, model.outputs, model.notes]));
   uniqueNames(deduped, sf);
   return deduped;
 }
@@ -412,28 +379,6 @@ function markShared(models: InternalModel[]): void {
     });
   }
   for (const { v, ref } of refs) if ((uses.get(v)?.size ?? 0) > 1 && v.holder) ref.sharedVariable = { name: v.holder.name, span: { ...v.holder.span } };
-}
-
-/** The same construction run twice with the same result (a builder called twice) is one model. */
-function dedupe(models: InternalModel[]): InternalModel[] {
-  const bySpan = new Map<string, InternalModel[]>();
-  for (const im of models) {
-    const k = `${im.model.span.start}:${im.model.span.end}`;
-    const list = bySpan.get(k);
-    if (list) list.push(im);
-    else bySpan.set(k, [im]);
-  }
-  const drop = new Set<InternalModel>();
-  for (const list of bySpan.values()) {
-    if (list.length < 2) continue;
-    const seen = new Set<string>();
-    for (const im of list) {
-      const key = JSON.stringify([im.model.layers, im.model.outputs, im.model.notes]);
-      if (seen.has(key)) drop.add(im);
-      else seen.add(key);
-    }
-  }
-  return drop.size ? models.filter((m) => !drop.has(m)) : models;
 }
 
 function uniqueNames(models: InternalModel[], sf: ts.SourceFile): void {

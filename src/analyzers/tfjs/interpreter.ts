@@ -3,61 +3,47 @@
  * abstract values (values.ts), following constants, helper functions, loops with constant bounds, object
  * spreads and the tfjs namespace, and records the models and layers the code builds. Anything it cannot
  * decide becomes UNKNOWN; every loop, recursion and the total work are capped so that it always terminates.
+ *
+ * This file holds the interpreter's state and bookkeeping (steps, branch joins, scopes, calls, classes); its work
+ * is in driver.ts (imports, stand-alone runs), statements.ts, expressions.ts and builtins.ts, functions that take
+ * the interpreter as `ip`, and the `tf` namespace in tf-runtime.ts.
  */
 import { ts } from 'ts-morph';
-import type { InitializerRef } from '../../core/model';
-import { createLayer, type LayerCtx, newRec } from './layers';
+import { type LayerCtx, newRec } from './layers';
+import { stripOuter } from './syntax';
+import { callNs, coreMethod } from './tf-runtime';
+import { callBuiltin, callGlobal, globalProp } from './builtins';
+import { bindPattern, exec, execBlock } from './statements';
+import { evalArgs, evalInner, propKey } from './expressions';
+import { hoistImports, runUncalled } from './driver';
+import { TF_LAYERS_CLASSES } from './tables';
 import {
-  CORE_ACTIVATIONS,
-  CORE_INIT_OPS,
-  CORE_UNMODELED_OPS,
-  INITIALIZER_FACTORIES,
-  INITIALIZER_ID_BY_CLASS,
-  LAYER_CLASSES,
-  LAYER_FACTORIES,
-  TF_LAYERS_CLASSES,
-  factoryForClass,
-  tfjsModulePath,
-} from './tables';
-import {
-  type ArrV,
   type Binding,
-  type BuiltinV,
   type ClassV,
-  type CoreGraph,
-  type CTensorV,
   type FnV,
-  type GNode,
-  type LayerRec,
   type ModelRec,
   type ObjV,
   type Prop,
+  SPREAD,
   Scope,
-  type SymV,
   TDZ,
   type UnknownV,
   type V,
-  NULL,
   UNDEF,
   UNKNOWN,
-  bool,
-  isPrimitive,
   joinValues,
   newArr,
   newObj,
-  nullish,
   num,
   sameValue,
-  spanOf,
   str,
-  strictEq,
-  truthy,
   unknown,
 } from './values';
+import { type ChangedPlace, type Store, UndoLog } from '../shared/undo-log';
+import { Abort, WorkBudget, noteOnce } from '../shared/work-budget';
 
 // Bound once: the `ts` namespace exposes its members through getters.
-const { getCombinedModifierFlags, isArrayLiteralExpression, isArrowFunction, isAsExpression, isAwaitExpression, isBinaryExpression, isBlock, isCallExpression, isClassDeclaration, isClassLike, isComputedPropertyName, isConstructorDeclaration, isDefaultClause, isDoStatement, isElementAccessExpression, isExpression, isExpressionWithTypeArguments, isExternalModuleReference, isForOfStatement, isForStatement, isFunctionDeclaration, isFunctionExpression, isFunctionLike, isGetAccessorDeclaration, isIdentifier, isImportDeclaration, isImportEqualsDeclaration, isMethodDeclaration, isModuleBlock, isNamedImports, isNamespaceImport, isNoSubstitutionTemplateLiteral, isNonNullExpression, isNumericLiteral, isObjectBindingPattern, isObjectLiteralExpression, isOmittedExpression, isParenthesizedExpression, isPostfixUnaryExpression, isPrefixUnaryExpression, isPrivateIdentifier, isPropertyAccessExpression, isPropertyAssignment, isPropertyDeclaration, isSatisfiesExpression, isSetAccessorDeclaration, isShorthandPropertyAssignment, isSpreadAssignment, isSpreadElement, isStringLiteral, isTypeAssertionExpression, isVariableDeclaration, isVariableDeclarationList, isVariableStatement, isWhileStatement, SyntaxKind: SK, NodeFlags: NF, ModifierFlags: MF } = ts;
-
+const { getCombinedModifierFlags, isArrowFunction, isBinaryExpression, isBlock, isClassDeclaration, isClassLike, isConstructorDeclaration, isExpression, isFunctionDeclaration, isFunctionLike, isGetAccessorDeclaration, isIdentifier, isMethodDeclaration, isOmittedExpression, isPostfixUnaryExpression, isPrefixUnaryExpression, isPropertyAccessExpression, isPropertyAssignment, isPropertyDeclaration, isVariableDeclaration, isVariableDeclarationList, isVariableStatement, SyntaxKind: SK, NodeFlags: NF, ModifierFlags: MF } = ts;
 
 export const LIMITS = {
   /** Iterations of one loop (and elements of one array callback) that are unrolled. */
@@ -74,27 +60,13 @@ export const LIMITS = {
   stepsPerFunction: 30_000,
 };
 
-class AbortAnalysis extends Error {}
-class FunctionBudgetExceeded extends Error {}
+export type Completion = undefined | { t: 'return'; v: V } | { t: 'break'; label?: string } | { t: 'continue'; label?: string } | { t: 'throw' };
 
-type Completion = undefined | { t: 'return'; v: V } | { t: 'break'; label?: string } | { t: 'continue'; label?: string } | { t: 'throw' };
-
-interface BindEntry {
-  b: Binding;
-  old: V | typeof TDZ;
-}
-interface PropEntry {
-  o: ObjV;
-  key: string;
-  old: Prop | undefined;
-}
-type TrailEntry = BindEntry | PropEntry;
-
-interface Frame {
+export interface Frame {
   possible: V[];
 }
 
-interface FnReg {
+export interface FnReg {
   fn?: FnV;
   decl: ts.FunctionLikeDeclaration;
   env: Scope;
@@ -103,69 +75,12 @@ interface FnReg {
   cls?: ClassV;
 }
 
-const TF_PARAM_NAMES = new Set(['tf', 'tfjs', 'tensorflow']);
-const SPREAD = 'spread';
-const GLOBAL_NAMES = new Set([
+export const TF_PARAM_NAMES = new Set(['tf', 'tfjs', 'tensorflow']);
+export const GLOBAL_NAMES = new Set([
   'Math', 'Number', 'Object', 'Array', 'JSON', 'console', 'String', 'Boolean', 'Promise', 'Symbol', 'Map', 'Set',
   'Error', 'Date', 'parseInt', 'parseFloat', 'isNaN', 'isFinite',
 ]);
-const GLOBAL_OBJECTS = new Set(['window', 'globalThis', 'self', 'global']);
-
-function stripOuter(n: ts.Expression): ts.Expression {
-  // Iterative: nesting can be deep.
-  for (;;) {
-    if (
-      isParenthesizedExpression(n) ||
-      isAsExpression(n) ||
-      isTypeAssertionExpression(n) ||
-      isNonNullExpression(n) ||
-      isSatisfiesExpression(n) ||
-      isExpressionWithTypeArguments(n)
-    )
-      n = n.expression;
-    else return n;
-  }
-}
-
-/** The name a model gets from where it is constructed (variable, property), or undefined. */
-export function assignedName(node: ts.Node): string | undefined {
-  let n: ts.Node = node;
-  let p = n.parent;
-  for (let guard = 0; p && guard < 1000; guard++) {
-    if (
-      isParenthesizedExpression(p) ||
-      isAsExpression(p) ||
-      isTypeAssertionExpression(p) ||
-      isNonNullExpression(p) ||
-      isSatisfiesExpression(p) ||
-      isAwaitExpression(p)
-    ) {
-      n = p;
-      p = p.parent;
-      continue;
-    }
-    // tf.tidy(() => tf.sequential(...)): the name is where the tidy result goes.
-    if (isArrowFunction(p) && p.body === n && p.parent && isCallExpression(p.parent) && p.parent.arguments.includes(p)) {
-      const callee = p.parent.expression;
-      if (isPropertyAccessExpression(callee) && callee.name.text === 'tidy') {
-        n = p.parent;
-        p = n.parent;
-        continue;
-      }
-    }
-    break;
-  }
-  if (!p) return undefined;
-  if (isVariableDeclaration(p) && p.initializer === n && isIdentifier(p.name)) return p.name.text;
-  if (isBinaryExpression(p) && p.right === n && p.operatorToken.kind === SK.EqualsToken) {
-    const l = p.left;
-    if (isIdentifier(l)) return l.text;
-    if (isPropertyAccessExpression(l)) return l.name.text;
-  }
-  if (isPropertyAssignment(p) && p.initializer === n && (isIdentifier(p.name) || isStringLiteral(p.name))) return p.name.text;
-  if (isPropertyDeclaration(p) && p.initializer === n && isIdentifier(p.name)) return p.name.text;
-  return undefined;
-}
+export const GLOBAL_OBJECTS = new Set(['window', 'globalThis', 'self', 'global']);
 
 export class Interpreter implements LayerCtx {
   readonly problems: { message: string; node?: ts.Node }[] = [];
@@ -175,23 +90,20 @@ export class Interpreter implements LayerCtx {
   readonly nsBindings: { name: string; path: string[] }[] = [];
   /** Values used as initializers, per layer record, for sharedVariable. */
   private layerSeq = 0;
-  private modelSeq = 0;
-  private graphSeq = 0;
-  private steps = 0;
-  private mutationSeq = 0;
+  modelSeq = 0;
+  graphSeq = 0;
+  readonly work = new WorkBudget(LIMITS.steps);
+  mutationSeq = 0;
   private callDepth = 0;
-  /** Step count at which the current stand-alone function run stops. */
-  private budgetEnd = Infinity;
   /** Mutation sequence number when the outermost user call started (for recursion-cap notes). */
   private callSeq0 = 0;
-  private evalDepth = 0;
-  private uncertain: number[] = [];
-  private trail: TrailEntry[] | undefined;
+  uncertain: number[] = [];
+  private readonly undoLog = new UndoLog();
   private frames: Frame[] = [];
-  private readonly registry = new Map<ts.Node, FnReg>();
+  readonly registry = new Map<ts.Node, FnReg>();
   private readonly classes: ClassV[] = [];
-  private standalone: { fnName: string; usedDefaults: boolean }[] = [];
-  private ctorClass: ClassV[] = [];
+  standalone: { fnName: string; usedDefaults: boolean }[] = [];
+  ctorClass: ClassV[] = [];
   readonly moduleScope: Scope;
   aborted = false;
 
@@ -223,268 +135,55 @@ export class Interpreter implements LayerCtx {
   run(): void {
     const stmts = this.sf.statements;
     try {
-      this.hoistImports(stmts);
+      hoistImports(this, stmts);
       this.hoistVars(stmts, this.moduleScope);
       this.hoistBlock(stmts, this.moduleScope);
       for (const s of stmts) {
         try {
-          this.exec(s, this.moduleScope);
+          exec(this, s, this.moduleScope);
         } catch (e) {
-          if (e instanceof AbortAnalysis) throw e;
+          if (e instanceof Abort) throw e;
           this.internalError(e, s);
         }
       }
-      this.runUncalled();
+      runUncalled(this);
     } catch (e) {
-      if (!(e instanceof AbortAnalysis)) throw e;
+      if (!(e instanceof Abort)) throw e;
       this.aborted = true;
       const msg = `The analysis stopped after ${LIMITS.steps.toLocaleString('en-US')} evaluation steps; later code was not analyzed.`;
       this.problem(msg);
-      for (const m of this.models) if (!m.notes.includes(msg)) m.notes.push(msg);
+      for (const m of this.models) noteOnce(m.notes, msg);
     }
   }
 
-  private internalError(e: unknown, node: ts.Node): void {
+  internalError(e: unknown, node: ts.Node): void {
     const what = e instanceof RangeError ? 'the code nests too deeply' : `internal error: ${e instanceof Error ? e.message : String(e)}`;
     this.problem(`Part of the file was not analyzed (${what}).`, node);
   }
 
-  /**
-   * Functions never called by the analyzed code run once with unknown arguments (defaults where given).
-   * Functions that the file calls by name somewhere run last, so that their callers (which pass real
-   * arguments) go first.
-   */
-  private runUncalled(): void {
-    let calledNames: Set<string> | undefined;
-    for (let phase = 0; phase < 2; phase++) {
-      for (const reg of this.registry.values()) {
-        if (reg.called) continue;
-        const decl = reg.decl;
-        const name = this.regName(reg);
-        if (phase === 0) {
-          calledNames ??= this.calledNames();
-          if (name && calledNames.has(name)) continue;
-        }
-        reg.called = true;
-        if (!this.isRelevant(decl)) continue;
-        try {
-          if ((isConstructorDeclaration(decl) || isClassLike(decl)) && reg.cls) {
-            if (!reg.cls.instantiated) this.instantiate(reg.cls, [], decl, true);
-            continue;
-          }
-          const seq0 = this.mutationSeq;
-          const label = name ?? `the function at line ${this.line(decl)}`;
-          this.budgetEnd = this.steps + LIMITS.stepsPerFunction;
-          try {
-            const thisV = reg.thisProvider?.();
-            const fn: FnV = reg.fn ?? { k: 'fn', decl, env: reg.env, thisV };
-            this.standalone.push({ fnName: label, usedDefaults: false });
-            try {
-              this.callFn(fn, [], thisV ?? fn.thisV, undefined, true);
-            } finally {
-              this.standalone.pop();
-            }
-          } catch (e) {
-            if (!(e instanceof FunctionBudgetExceeded)) throw e;
-            this.capNote(seq0, `The analysis of ${label} stopped after ${LIMITS.stepsPerFunction.toLocaleString('en-US')} steps; the model may be incomplete.`);
-          } finally {
-            this.budgetEnd = Infinity;
-          }
-        } catch (e) {
-          if (e instanceof AbortAnalysis) throw e;
-          this.internalError(e, decl);
-        }
-      }
-    }
-  }
+  relevant?: Set<ts.Node>;
 
-  private relevant?: Set<ts.Node>;
+  called?: Set<string>;
 
-  /**
-   * Whether a function (or class) can reach TensorFlow.js: its code mentions a tfjs binding, `tf`, the
-   * package name, or a declaration that does (fixpoint over names). Functions that cannot are not run
-   * stand-alone: running all of a large non-model file's code would only cost time.
-   */
-  private isRelevant(decl: ts.Node): boolean {
-    this.relevant ??= this.computeRelevance();
-    if (this.relevant.has(decl)) return true;
-    const ctorOf = isConstructorDeclaration(decl) ? decl.parent : undefined;
-    return !!ctorOf && this.relevant.has(ctorOf);
-  }
-
-  private computeRelevance(): Set<ts.Node> {
-    interface Owner {
-      node: ts.Node;
-      parent?: Owner;
-      names: string[];
-      /** Identifiers in reference position directly inside (not in nested owners). */
-      ids: Set<string>;
-      /** Property names (`x.name`) directly inside: they match only declaration names. */
-      props: Set<string>;
-      mentionsPackage: boolean;
-    }
-    const owners: Owner[] = [];
-    const seeds = new Set<string>([...TF_PARAM_NAMES, 'window', 'globalThis', 'self', ...this.nsBindings.map((b) => b.name)]);
-    const called = new Set<string>();
-    // Iterative walk with parallel stacks (files can be large and deep).
-    const nodes: ts.Node[] = [this.sf];
-    const ownersOf: (Owner | undefined)[] = [undefined];
-    const inFns: boolean[] = [false];
-    let guard = 0;
-    while (nodes.length && guard++ < 2_000_000) {
-      const n = nodes.pop()!;
-      let owner = ownersOf.pop();
-      const inFnHere = inFns.pop()!;
-      const k = n.kind;
-      if (k === SK.Identifier) {
-        if (owner) {
-          const t = (n as ts.Identifier).text;
-          const p = n.parent;
-          const pk = p.kind;
-          const isPropName =
-            (pk === SK.PropertyAccessExpression || pk === SK.PropertyAssignment || pk === SK.MethodDeclaration || pk === SK.PropertyDeclaration) &&
-            (p as ts.PropertyAccessExpression).name === n;
-          (isPropName ? owner.props : owner.ids).add(t);
-        }
-        continue;
-      }
-      if (k === SK.StringLiteral) {
-        if (owner && (n as ts.StringLiteral).text.startsWith('@tensorflow/tfjs')) owner.mentionsPackage = true;
-        continue;
-      }
-      if (k === SK.CallExpression || k === SK.NewExpression) {
-        let c: ts.Expression = (n as ts.CallExpression).expression;
-        while (c.kind === SK.ParenthesizedExpression || c.kind === SK.AsExpression || c.kind === SK.NonNullExpression) c = (c as ts.ParenthesizedExpression).expression;
-        if (c.kind === SK.Identifier) called.add((c as ts.Identifier).text);
-        else if (c.kind === SK.PropertyAccessExpression) called.add((c as ts.PropertyAccessExpression).name.text);
-      }
-      // Variables are owners only at module level (locals belong to their function).
-      const names = inFnHere && k === SK.VariableDeclaration ? undefined : this.ownerNames(n);
-      if (names) {
-        // A class owns its heritage, fields and constructor, not its methods: a relevant method does not
-        // make the class relevant (the method runs with a representative instance).
-        const method = (k === SK.MethodDeclaration || k === SK.GetAccessor || k === SK.SetAccessor) && owner?.node === n.parent;
-        const o: Owner = { node: n, parent: method ? owner!.parent : owner, names, ids: new Set(), props: new Set(), mentionsPackage: false };
-        owners.push(o);
-        owner = o;
-      }
-      const inFn = inFnHere || isFunctionLike(n);
-      n.forEachChild((c) => {
-        nodes.push(c);
-        ownersOf.push(owner);
-        inFns.push(inFn);
-      });
-    }
-    this.called = called;
-    const relevantNames = new Set(seeds);
-    const declNames = new Set<string>();
-    const out = new Set<ts.Node>();
-    let changed = true;
-    const mark = (o: Owner) => {
-      // An owner containing relevant code is relevant too: it creates the inner function.
-      for (let x: Owner | undefined = o; x && !out.has(x.node); x = x.parent) {
-        out.add(x.node);
-        changed = true;
-        for (const nm of x.names) {
-          relevantNames.add(nm);
-          declNames.add(nm);
-        }
-      }
-    };
-    const hits = (o: Owner) => {
-      if (o.mentionsPackage) return true;
-      for (const id of o.ids) if (relevantNames.has(id)) return true;
-      for (const id of o.props) if (declNames.has(id)) return true;
-      return false;
-    };
-    for (let rounds = 0; changed && rounds < 64; rounds++) {
-      changed = false;
-      for (const o of owners) if (!out.has(o.node) && hits(o)) mark(o);
-    }
-    return out;
-  }
-
-  /** Names under which a declaration can be used elsewhere, if the node is a declaration we track. */
-  private ownerNames(n: ts.Node): string[] | undefined {
-    if (isFunctionLike(n) || isClassLike(n)) {
-      const nm = (n as ts.NamedDeclaration).name;
-      const own = nm && (isIdentifier(nm) || isStringLiteral(nm) || isPrivateIdentifier(nm)) ? [nm.text] : [];
-      const p = n.parent;
-      if (p && isVariableDeclaration(p) && isIdentifier(p.name)) own.push(p.name.text);
-      if (p && (isPropertyAssignment(p) || isPropertyDeclaration(p)) && isIdentifier(p.name)) own.push(p.name.text);
-      return own;
-    }
-    if (isVariableDeclaration(n)) return this.boundNames(n.name);
-    if (isPropertyDeclaration(n) && isIdentifier(n.name)) return [n.name.text];
-    return undefined;
-  }
-
-  private regName(reg: FnReg): string | undefined {
-    const d = reg.decl as ts.Node;
-    if (isClassLike(d)) return d.name?.text;
-    const n = (d as ts.FunctionLikeDeclaration).name;
-    if (n && (isIdentifier(n) || isStringLiteral(n))) return n.text;
-    return this.fnNameFromContext(d);
-  }
-
-  private called?: Set<string>;
-
-  private fnNameFromContext(decl: ts.Node): string | undefined {
+  fnNameFromContext(decl: ts.Node): string | undefined {
     const p = decl.parent;
     if (p && isVariableDeclaration(p) && isIdentifier(p.name)) return p.name.text;
     if (p && isPropertyAssignment(p) && isIdentifier(p.name)) return p.name.text;
     return undefined;
   }
 
-  /** Names used as callees (`f(...)`, `x.f(...)`, `new F(...)`) anywhere in the file. */
-  private calledNames(): Set<string> {
-    this.relevant ??= this.computeRelevance();
-    return this.called ?? new Set();
-  }
-
-  private tick(): void {
-    if (++this.steps > LIMITS.steps) throw new AbortAnalysis();
-    if (this.steps > this.budgetEnd) throw new FunctionBudgetExceeded();
+  tick(): void {
+    this.work.tick();
   }
 
   // ------------------------------------------------------------------------------------------------------
   // Hoisting
 
-  private hoistImports(stmts: ts.NodeArray<ts.Statement>): void {
-    for (const s of stmts) {
-      if (isImportDeclaration(s) && isStringLiteral(s.moduleSpecifier)) {
-        const path = tfjsModulePath(s.moduleSpecifier.text);
-        const clause = s.importClause;
-        if (!clause) continue;
-        if (clause.name) this.bindImport(clause.name.text, path ? [...path] : undefined, clause.name);
-        const nb = clause.namedBindings;
-        if (nb && isNamespaceImport(nb)) this.bindImport(nb.name.text, path ? [...path] : undefined, nb.name);
-        else if (nb && isNamedImports(nb))
-          for (const el of nb.elements) {
-            const imported = (el.propertyName ?? el.name).text;
-            this.bindImport(el.name.text, path ? [...path, imported] : undefined, el.name);
-          }
-      } else if (isImportEqualsDeclaration(s)) {
-        const ref = s.moduleReference;
-        if (isExternalModuleReference(ref) && isStringLiteral(ref.expression)) {
-          const path = tfjsModulePath(ref.expression.text);
-          this.bindImport(s.name.text, path, s.name);
-        }
-      }
-    }
-  }
-
-  private bindImport(name: string, path: string[] | undefined, node: ts.Node): void {
-    const v: V = path ? { k: 'ns', path, node } : unknown();
-    this.moduleScope.declare(name, v, 'import', node);
-    if (path) this.nsBindings.push({ name, path });
-  }
-
   /** `var` declarations are function-scoped: declare them (undefined) before executing the body. */
   private readonly varNames = new WeakMap<readonly ts.Statement[], string[]>();
 
   /** `var` names declared in a body (not in nested functions), computed once per body. */
-  private hoistVars(stmts: readonly ts.Statement[], scope: Scope): void {
+  hoistVars(stmts: readonly ts.Statement[], scope: Scope): void {
     let names = this.varNames.get(stmts);
     if (!names) {
       names = [];
@@ -507,7 +206,7 @@ export class Interpreter implements LayerCtx {
     for (const name of names) if (!scope.own(name)) scope.declare(name, UNDEF, 'var');
   }
 
-  private boundNames(name: ts.BindingName): string[] {
+  boundNames(name: ts.BindingName): string[] {
     if (isIdentifier(name)) return [name.text];
     const out: string[] = [];
     for (const el of name.elements) if (!isOmittedExpression(el)) out.push(...this.boundNames(el.name));
@@ -515,7 +214,7 @@ export class Interpreter implements LayerCtx {
   }
 
   /** Function declarations (hoisted with their value) and let/const/class (temporal dead zone). */
-  private hoistBlock(stmts: readonly ts.Statement[], scope: Scope): void {
+  hoistBlock(stmts: readonly ts.Statement[], scope: Scope): void {
     for (const s of stmts) {
       if (isFunctionDeclaration(s) && s.body) {
         const fn = this.makeFn(s, scope);
@@ -529,7 +228,7 @@ export class Interpreter implements LayerCtx {
     }
   }
 
-  private makeFn(decl: ts.FunctionLikeDeclaration, env: Scope, thisV?: V): FnV {
+  makeFn(decl: ts.FunctionLikeDeclaration, env: Scope, thisV?: V): FnV {
     const fn: FnV = { k: 'fn', decl, env, thisV, node: decl };
     if (!this.registry.has(decl)) this.registry.set(decl, { fn, decl, env, called: false, thisProvider: thisV ? () => thisV : undefined });
     return fn;
@@ -538,84 +237,27 @@ export class Interpreter implements LayerCtx {
   // ------------------------------------------------------------------------------------------------------
   // Assignments with an undo trail (for branches whose condition is unknown)
 
-  private setBinding(b: Binding, v: V | typeof TDZ): void {
-    if (this.trail) this.trail.push({ b, old: b.v });
-    b.v = v;
+  setBinding(b: Binding, v: V | typeof TDZ): void {
+    this.undoLog.put(b as unknown as Store, 'v', v);
   }
 
-  private setProp(o: ObjV, key: string, p: Prop): void {
-    if (this.trail) this.trail.push({ o, key, old: o.props.get(key) });
-    o.props.set(key, p);
+  setProp(o: ObjV, key: string, p: Prop): void {
+    this.undoLog.put(o.props as Map<string, unknown>, key, p);
   }
 
   /** Runs alternative branches (condition unknown) and joins what they assigned. */
-  private branches(line: number, alts: (() => Completion)[]): Completion {
+  branches(line: number, alts: (() => Completion)[]): Completion {
     this.uncertain.push(line);
-    const outer = this.trail;
-    const bindFinals: Map<Binding, V | typeof TDZ>[] = [];
-    const propFinals: Map<ObjV, Map<string, Prop | undefined>>[] = [];
-    const bindOrig = new Map<Binding, V | typeof TDZ>();
-    const propOrig = new Map<ObjV, Map<string, Prop | undefined>>();
-    const completions: Completion[] = [];
+    let explored: { completions: Completion[]; changed: ChangedPlace[] };
     try {
-      for (const alt of alts) {
-        const trail: TrailEntry[] = [];
-        this.trail = trail;
-        let c: Completion;
-        try {
-          c = alt();
-        } finally {
-          this.trail = outer;
-        }
-        const bf = new Map<Binding, V | typeof TDZ>();
-        const pf = new Map<ObjV, Map<string, Prop | undefined>>();
-        for (const e of trail) {
-          if ('b' in e) bf.set(e.b, e.b.v);
-          else {
-            let m = pf.get(e.o);
-            if (!m) pf.set(e.o, (m = new Map()));
-            m.set(e.key, e.o.props.get(e.key));
-          }
-        }
-        for (let i = trail.length - 1; i >= 0; i--) {
-          const e = trail[i];
-          if ('b' in e) {
-            e.b.v = e.old;
-            bindOrig.set(e.b, e.old);
-          } else {
-            if (e.old) e.o.props.set(e.key, e.old);
-            else e.o.props.delete(e.key);
-            let m = propOrig.get(e.o);
-            if (!m) propOrig.set(e.o, (m = new Map()));
-            m.set(e.key, e.old);
-          }
-        }
-        bindFinals.push(bf);
-        propFinals.push(pf);
-        completions.push(c);
-      }
+      explored = this.undoLog.explore(alts);
     } finally {
       this.uncertain.pop();
     }
-    for (const [b, orig] of bindOrig) {
-      const vals = bindFinals.map((m) => (m.has(b) ? m.get(b)! : orig));
-      if (vals.every((v) => v === TDZ)) continue;
-      if (vals.some((v) => v === TDZ)) this.setBinding(b, UNKNOWN);
-      else this.setBinding(b, joinValues(vals as V[]));
-    }
-    for (const [o, keys] of propOrig) {
-      for (const [key, orig] of keys) {
-        const vals = propFinals.map((m) => (m.get(o)?.has(key) ? m.get(o)!.get(key) : orig));
-        if (vals.every((p) => p === undefined)) continue;
-        if (vals.some((p) => p === undefined)) {
-          this.setProp(o, key, { v: UNKNOWN, el: vals.find((p) => p)?.el });
-          continue;
-        }
-        const ps = vals as Prop[];
-        if (ps.every((p) => p === ps[0])) this.setProp(o, key, ps[0]);
-        else if (ps.every((p) => sameValue(p.v, ps[0].v))) this.setProp(o, key, ps[0]);
-        else this.setProp(o, key, { v: UNKNOWN, el: ps[0].el });
-      }
+    const { completions, changed } = explored;
+    for (const { c, key, after } of changed) {
+      if (c instanceof Map) this.joinProp(c as Map<string, Prop>, key, after.map((x) => (x.had ? (x.v as Prop) : undefined)));
+      else this.joinBinding(c as unknown as Binding, after.map((x) => x.v as V | typeof TDZ));
     }
     // Completions: all returned → a return; some returned → possible return values.
     const returns = completions.filter((c): c is { t: 'return'; v: V } => !!c && c.t === 'return');
@@ -627,10 +269,31 @@ export class Interpreter implements LayerCtx {
     return undefined;
   }
 
+  /** A binding after branches that left `vals` in it: their join; unknown if some left it uninitialized. */
+  private joinBinding(b: Binding, vals: (V | typeof TDZ)[]): void {
+    if (vals.every((v) => v === TDZ)) return;
+    if (vals.some((v) => v === TDZ)) this.setBinding(b, UNKNOWN);
+    else this.setBinding(b, joinValues(vals as V[]));
+  }
+
+  /** A property after branches that left `vals` in it (undefined: absent); unknown where they differ. */
+  private joinProp(props: Map<string, Prop>, key: string, vals: (Prop | undefined)[]): void {
+    const put = (p: Prop) => this.undoLog.put(props as Map<string, unknown>, key, p);
+    if (vals.every((p) => p === undefined)) return;
+    if (vals.some((p) => p === undefined)) {
+      put({ v: UNKNOWN, el: vals.find((p) => p)?.el });
+      return;
+    }
+    const ps = vals as Prop[];
+    if (ps.every((p) => p === ps[0])) put(ps[0]);
+    else if (ps.every((p) => sameValue(p.v, ps[0].v))) put(ps[0]);
+    else put({ v: UNKNOWN, el: ps[0].el });
+  }
+
   /** Names assigned anywhere in a subtree (loop bodies), to forget their values. */
   private readonly assigned = new WeakMap<ts.Node, string[]>();
 
-  private assignedIdentifiers(root: ts.Node | undefined): string[] {
+  assignedIdentifiers(root: ts.Node | undefined): string[] {
     if (!root) return [];
     const cached = this.assigned.get(root);
     if (cached) return cached;
@@ -659,606 +322,30 @@ export class Interpreter implements LayerCtx {
     return [...out];
   }
 
-  private forget(names: string[], scope: Scope): void {
+  forget(names: string[], scope: Scope): void {
     for (const name of names) {
       const b = scope.lookup(name);
       if (b && b.v !== TDZ) this.setBinding(b, UNKNOWN);
     }
   }
 
-  private capNote(sinceSeq: number, text: string): void {
-    for (const m of this.models) if (m.lastMutation > sinceSeq && !m.notes.includes(text)) m.notes.push(text);
+  capNote(sinceSeq: number, text: string): void {
+    for (const m of this.models) if (m.lastMutation > sinceSeq) noteOnce(m.notes, text);
   }
 
   // ------------------------------------------------------------------------------------------------------
   // Statements
 
-  private execBlock(stmts: readonly ts.Statement[], scope: Scope): Completion {
-    this.hoistBlock(stmts, scope);
-    for (const s of stmts) {
-      const c = this.exec(s, scope);
-      if (c) return c;
-    }
-    return undefined;
-  }
-
-  private exec(s: ts.Statement, scope: Scope, label?: string): Completion {
-    this.tick();
-    switch (s.kind) {
-      case SK.VariableStatement:
-        this.execVarList((s as ts.VariableStatement).declarationList, scope);
-        return undefined;
-      case SK.ExpressionStatement:
-        this.eval((s as ts.ExpressionStatement).expression, scope);
-        return undefined;
-      case SK.IfStatement: {
-        const st = s as ts.IfStatement;
-        const c = truthy(this.eval(st.expression, scope));
-        if (c === true) return this.exec(st.thenStatement, scope);
-        if (c === false) return st.elseStatement ? this.exec(st.elseStatement, scope) : undefined;
-        return this.branches(this.line(st), [() => this.exec(st.thenStatement, scope), () => (st.elseStatement ? this.exec(st.elseStatement, scope) : undefined)]);
-      }
-      case SK.Block:
-        return this.execBlock((s as ts.Block).statements, new Scope(scope, false));
-      case SK.ReturnStatement: {
-        const e = (s as ts.ReturnStatement).expression;
-        return { t: 'return', v: e ? this.eval(e, scope) : UNDEF };
-      }
-      case SK.ThrowStatement:
-        this.eval((s as ts.ThrowStatement).expression, scope);
-        return { t: 'throw' };
-      case SK.BreakStatement:
-        return { t: 'break', label: (s as ts.BreakStatement).label?.text };
-      case SK.ContinueStatement:
-        return { t: 'continue', label: (s as ts.ContinueStatement).label?.text };
-      case SK.ForStatement:
-      case SK.ForOfStatement:
-      case SK.ForInStatement:
-      case SK.WhileStatement:
-      case SK.DoStatement:
-        return this.execLoop(s as ts.IterationStatement, scope, label);
-      case SK.SwitchStatement:
-        return this.execSwitch(s as ts.SwitchStatement, scope);
-      case SK.TryStatement: {
-        const st = s as ts.TryStatement;
-        let c = this.execBlock(st.tryBlock.statements, new Scope(scope, false));
-        if (c && c.t === 'throw' && st.catchClause) {
-          const cs = new Scope(scope, false);
-          const vd = st.catchClause.variableDeclaration;
-          if (vd) this.bindPattern(vd.name, UNKNOWN, cs, 'let', true);
-          c = this.execBlock(st.catchClause.block.statements, cs);
-        }
-        if (st.finallyBlock) {
-          const f = this.execBlock(st.finallyBlock.statements, new Scope(scope, false));
-          if (f) return f;
-        }
-        return c;
-      }
-      case SK.LabeledStatement: {
-        const st = s as ts.LabeledStatement;
-        const c = this.exec(st.statement, scope, st.label.text);
-        if (c && c.t === 'break' && c.label === st.label.text) return undefined;
-        return c;
-      }
-      case SK.ClassDeclaration: {
-        const cd = s as ts.ClassDeclaration;
-        const cls = this.evalClass(cd, scope);
-        if (cd.name) {
-          const b = scope.lookup(cd.name.text);
-          if (b) this.setBinding(b, cls);
-          else scope.declare(cd.name.text, cls, 'class', cd.name);
-        }
-        return undefined;
-      }
-      case SK.ExportAssignment:
-        this.eval((s as ts.ExportAssignment).expression, scope);
-        return undefined;
-      case SK.EnumDeclaration:
-        this.execEnum(s as ts.EnumDeclaration, scope);
-        return undefined;
-      case SK.ModuleDeclaration: {
-        const body = (s as ts.ModuleDeclaration).body;
-        if (body && isModuleBlock(body)) {
-          const ns = new Scope(scope, true);
-          this.hoistVars(body.statements, ns);
-          return this.execBlock(body.statements, ns) && undefined;
-        }
-        return undefined;
-      }
-      default:
-        return undefined;
-    }
-  }
-
-  private execEnum(e: ts.EnumDeclaration, scope: Scope): void {
-    const o = newObj();
-    let next = 0;
-    const es = new Scope(scope, false);
-    for (const m of e.members) {
-      const key = isIdentifier(m.name) || isStringLiteral(m.name) ? m.name.text : undefined;
-      let v: V = UNKNOWN;
-      if (m.initializer) {
-        v = this.eval(m.initializer, es);
-        next = v.k === 'num' ? v.v + 1 : NaN;
-      } else if (!Number.isNaN(next)) v = num(next++);
-      if (key) {
-        o.props.set(key, { v, el: undefined });
-        es.declare(key, v, 'const');
-      }
-    }
-    scope.declare(e.name.text, o, 'const', e.name);
-  }
-
-  private execVarList(list: ts.VariableDeclarationList, scope: Scope): void {
-    const blockScoped = !!(list.flags & NF.BlockScoped);
-    for (const d of list.declarations) {
-      const v = d.initializer ? this.eval(d.initializer, scope) : UNDEF;
-      if (!d.initializer && !blockScoped) continue; // `var x;` keeps its value
-      this.bindPattern(d.name, v, scope, blockScoped ? 'let' : 'var', true);
-    }
-  }
-
-  /** Names a value after the variable it is first stored in (layers, initializers, configs). */
-  private nameValue(v: V, name: ts.Identifier): void {
-    if (v === UNKNOWN || v === UNDEF || v === NULL || Object.isFrozen(v)) return;
-    if (v.k === 'unknown' || v.k === 'ns' || v.k === 'global') return;
-    if (!v.holder) v.holder = { name: name.text, span: spanOf(name, this.sf) };
-    if (v.k === 'layer' && !v.rec.name) v.rec.name = name.text;
-  }
-
-  /** Binds a declaration or parameter pattern. `declare`: create/initialize bindings in `scope`. */
-  private bindPattern(name: ts.BindingName, v: V, scope: Scope, kind: 'let' | 'var' | 'param', declare: boolean): void {
-    if (isIdentifier(name)) {
-      if (kind !== 'param') this.nameValue(v, name);
-      if (kind === 'param') {
-        if (v.k === 'unknown' && TF_PARAM_NAMES.has(name.text)) v = { k: 'ns', path: [], node: name };
-        scope.declare(name.text, v, 'param', name);
-        return;
-      }
-      const target = kind === 'var' ? scope.functionScope() : scope;
-      const b = declare ? target.own(name.text) : scope.lookup(name.text);
-      if (b) this.setBinding(b, v);
-      else target.declare(name.text, v, kind === 'var' ? 'var' : 'let', name);
-      return;
-    }
-    if (isObjectBindingPattern(name)) {
-      const used: string[] = [];
-      for (const el of name.elements) {
-        if (el.dotDotDotToken) {
-          const rest = newObj();
-          if (v.k === 'obj') {
-            for (const [k, p] of v.props) if (!used.includes(k)) rest.props.set(k, p);
-            rest.open = v.open;
-          } else rest.open = true;
-          this.bindPattern(el.name, v.k === 'obj' ? rest : UNKNOWN, scope, kind, declare);
-          continue;
-        }
-        const key = el.propertyName ? this.propKey(el.propertyName, scope) : isIdentifier(el.name) ? el.name.text : undefined;
-        let val: V = key === undefined ? UNKNOWN : this.getProp(v, key);
-        if (key !== undefined) used.push(key);
-        if (el.initializer && val.k === 'undef') val = this.eval(el.initializer, scope);
-        else if (el.initializer && val.k === 'unknown' && this.standalone.length && v.k === 'unknown') {
-          // Destructured options with defaults of a function run stand-alone: use the defaults.
-          val = this.eval(el.initializer, scope);
-          this.standalone[this.standalone.length - 1].usedDefaults = true;
-        }
-        this.bindPattern(el.name, val, scope, kind, declare);
-      }
-      return;
-    }
-    // Array pattern
-    let i = 0;
-    for (const el of name.elements) {
-      if (isOmittedExpression(el)) {
-        i++;
-        continue;
-      }
-      if (el.dotDotDotToken) {
-        const rest = v.k === 'arr' && !v.open ? newArr(v.items.slice(i)) : UNKNOWN;
-        this.bindPattern(el.name, rest, scope, kind, declare);
-        continue;
-      }
-      let val = this.getIndex(v, i++);
-      if (el.initializer && val.k === 'undef') val = this.eval(el.initializer, scope);
-      this.bindPattern(el.name, val, scope, kind, declare);
-    }
-  }
-
-  private execSwitch(s: ts.SwitchStatement, scope: Scope): Completion {
-    const d = this.eval(s.expression, scope);
-    const clauses = s.caseBlock.clauses;
-    const bs = new Scope(scope, false);
-    for (const c of clauses) this.hoistBlock(c.statements, bs);
-    const runFrom = (start: number): Completion => {
-      for (let i = start; i < clauses.length; i++) {
-        for (const st of clauses[i].statements) {
-          const c = this.exec(st, bs);
-          if (c) {
-            if (c.t === 'break' && !c.label) return undefined;
-            return c;
-          }
-        }
-      }
-      return undefined;
-    };
-    let match = -1;
-    let unknownMatch = false;
-    for (let i = 0; i < clauses.length; i++) {
-      const c = clauses[i];
-      if (isDefaultClause(c)) continue;
-      const eq = strictEq(d, this.eval(c.expression, bs));
-      if (eq === true) {
-        match = i;
-        break;
-      }
-      if (eq === undefined) unknownMatch = true;
-    }
-    const def = clauses.findIndex((c) => isDefaultClause(c));
-    if (!unknownMatch) {
-      const start = match >= 0 ? match : def;
-      return start >= 0 ? runFrom(start) : undefined;
-    }
-    const alts: (() => Completion)[] = clauses.map((_, i) => () => runFrom(i));
-    if (def < 0) alts.push(() => undefined);
-    return this.branches(this.line(s), alts);
-  }
-
-  private execLoop(s: ts.IterationStatement, scope: Scope, label?: string): Completion {
-    const line = this.line(s);
-    const seq0 = this.mutationSeq;
-    const loopScope = new Scope(scope, false);
-    // Returns 'stop' to leave the loop, a completion to propagate, or undefined to go on.
-    const body = (iterScope: Scope): Completion | 'stop' => {
-      const c = this.exec(s.statement, iterScope);
-      if (!c) return undefined;
-      if (c.t === 'break' && (!c.label || c.label === label)) return 'stop';
-      if (c.t === 'continue' && (!c.label || c.label === label)) return undefined;
-      return c;
-    };
-    const uncertainPass = (names: string[], iterScope: Scope, bind?: () => void): Completion => {
-      this.forget(names, iterScope);
-      const c = this.branches(line, [
-        () => {
-          bind?.();
-          const r = body(iterScope);
-          return r === 'stop' ? undefined : r;
-        },
-        () => undefined,
-      ]);
-      this.capNote(seq0, `The loop at line ${line} has a bound that is not a constant; its body was analyzed once, so the number of layers it adds is unknown.`);
-      return c && c.t === 'return' ? c : undefined;
-    };
-    const capped = (names: string[]) => {
-      this.forget(names, loopScope);
-      this.capNote(seq0, `The loop at line ${line} was unrolled for its first ${LIMITS.loopIterations.toLocaleString('en-US')} iterations only.`);
-    };
-
-    if (isForStatement(s)) {
-      if (s.initializer) {
-        if (isVariableDeclarationList(s.initializer)) {
-          const bsc = !!(s.initializer.flags & NF.BlockScoped);
-          for (const d of s.initializer.declarations) {
-            const v = d.initializer ? this.eval(d.initializer, loopScope) : UNDEF;
-            this.bindPattern(d.name, v, bsc ? loopScope : scope, bsc ? 'let' : 'var', !bsc ? false : true);
-          }
-        } else this.eval(s.initializer, loopScope);
-      }
-      const changed = () => [...this.assignedIdentifiers(s.incrementor), ...this.assignedIdentifiers(s.statement)];
-      for (let i = 0; ; i++) {
-        const cond = s.condition ? truthy(this.eval(s.condition, loopScope)) : true;
-        if (cond === false) return undefined;
-        if (i >= LIMITS.loopIterations) {
-          capped(changed());
-          return undefined;
-        }
-        if (cond === undefined) return uncertainPass(changed(), loopScope);
-        const r = body(new Scope(loopScope, false));
-        if (r === 'stop') return undefined;
-        if (r) return r;
-        if (s.incrementor) this.eval(s.incrementor, loopScope);
-      }
-    }
-    if (isWhileStatement(s) || isDoStatement(s)) {
-      const changed = () => this.assignedIdentifiers(s.statement).concat(this.assignedIdentifiers(s.expression));
-      for (let i = 0; ; i++) {
-        if (!(isDoStatement(s) && i === 0)) {
-          const cond = truthy(this.eval(s.expression, loopScope));
-          if (cond === false) return undefined;
-          if (i >= LIMITS.loopIterations) {
-            capped(changed());
-            return undefined;
-          }
-          if (cond === undefined) return uncertainPass(changed(), loopScope);
-        }
-        const r = body(new Scope(loopScope, false));
-        if (r === 'stop') return undefined;
-        if (r) return r;
-      }
-    }
-    // for-of / for-in
-    const fo = s as ts.ForOfStatement | ts.ForInStatement;
-    const iter = this.eval(fo.expression, loopScope);
-    const bindVar = (v: V, iterScope: Scope) => {
-      const init = fo.initializer;
-      if (isVariableDeclarationList(init)) {
-        const d = init.declarations[0];
-        if (d) {
-          const bsc = !!(init.flags & NF.BlockScoped);
-          this.bindPattern(d.name, v, bsc ? iterScope : scope, bsc ? 'let' : 'var', !bsc ? false : true);
-        }
-      } else this.assignTo(init, v, iterScope);
-    };
-    let items: V[] | undefined;
-    if (isForOfStatement(s)) {
-      if (iter.k === 'arr' && !iter.open && !iter.items.some((x) => x.k === 'unknown' && x.reason === SPREAD)) items = iter.items;
-      else if (iter.k === 'str') items = [...iter.v].map((c) => str(c));
-    } else if (iter.k === 'obj' && !iter.open) items = [...iter.props.keys()].map((k) => str(k));
-    else if (iter.k === 'arr' && !iter.open) items = iter.items.map((_, i) => str(String(i)));
-    if (!items) {
-      const iterScope = new Scope(loopScope, false);
-      const names = this.assignedIdentifiers(s.statement);
-      return uncertainPass(names, iterScope, () => bindVar(UNKNOWN, iterScope));
-    }
-    for (let i = 0; i < items.length; i++) {
-      if (i >= LIMITS.loopIterations) {
-        capped(this.assignedIdentifiers(s.statement));
-        return undefined;
-      }
-      const iterScope = new Scope(loopScope, false);
-      bindVar(items[i], iterScope);
-      const r = body(iterScope);
-      if (r === 'stop') return undefined;
-      if (r) return r;
-    }
-    return undefined;
-  }
-
   // ------------------------------------------------------------------------------------------------------
   // Expressions
 
   eval(node: ts.Expression, scope: Scope): V {
-    this.tick();
-    if (this.evalDepth >= LIMITS.evalDepth) return unknown('The expression nests too deeply to analyze.');
-    this.evalDepth++;
+    if (!this.work.enter(LIMITS.evalDepth)) return unknown('The expression nests too deeply to analyze.');
     try {
-      return this.evalInner(node, scope);
+      return evalInner(this, node, scope);
     } finally {
-      this.evalDepth--;
+      this.work.leave();
     }
-  }
-
-  private evalInner(n0: ts.Expression, scope: Scope): V {
-    const n = stripOuter(n0);
-    switch (n.kind) {
-      case SK.NumericLiteral:
-        return num(Number((n as ts.NumericLiteral).text), n);
-      case SK.StringLiteral:
-      case SK.NoSubstitutionTemplateLiteral:
-        return str((n as ts.StringLiteral).text, n);
-      case SK.TemplateExpression: {
-        const t = n as ts.TemplateExpression;
-        let out = t.head.text;
-        for (const sp of t.templateSpans) {
-          const v = this.eval(sp.expression, scope);
-          if (!isPrimitive(v)) return UNKNOWN;
-          out += String(this.prim(v)) + sp.literal.text;
-        }
-        return str(out, n);
-      }
-      case SK.TrueKeyword:
-        return bool(true, n);
-      case SK.FalseKeyword:
-        return bool(false, n);
-      case SK.NullKeyword:
-        return NULL;
-      case SK.Identifier:
-        return this.lookupIdentifier(n as ts.Identifier, scope);
-      case SK.ThisKeyword: {
-        const b = scope.lookup('this');
-        return b && b.v !== TDZ ? b.v : UNKNOWN;
-      }
-      case SK.ObjectLiteralExpression:
-        return this.evalObject(n as ts.ObjectLiteralExpression, scope);
-      case SK.ArrayLiteralExpression:
-        return this.evalArray(n as ts.ArrayLiteralExpression, scope);
-      case SK.PropertyAccessExpression: {
-        const pa = n as ts.PropertyAccessExpression;
-        const o = this.eval(pa.expression, scope);
-        if (pa.questionDotToken && nullish(o) === true) return UNDEF;
-        return this.getProp(o, pa.name.text, pa);
-      }
-      case SK.ElementAccessExpression: {
-        const ea = n as ts.ElementAccessExpression;
-        const o = this.eval(ea.expression, scope);
-        const k = this.eval(ea.argumentExpression, scope);
-        if (ea.questionDotToken && nullish(o) === true) return UNDEF;
-        if (k.k === 'num' && (o.k === 'arr' || o.k === 'str')) return this.getIndex(o, k.v);
-        if (k.k === 'str' || k.k === 'num') return this.getProp(o, String(k.v), ea);
-        return UNKNOWN;
-      }
-      case SK.CallExpression:
-        return this.evalCall(n as ts.CallExpression, scope);
-      case SK.NewExpression:
-        return this.evalNew(n as ts.NewExpression, scope);
-      case SK.ArrowFunction:
-      case SK.FunctionExpression:
-        return this.makeFn(n as ts.FunctionLikeDeclaration, scope);
-      case SK.ClassExpression:
-        return this.evalClass(n as ts.ClassExpression, scope);
-      case SK.ConditionalExpression: {
-        const c = n as ts.ConditionalExpression;
-        const t = truthy(this.eval(c.condition, scope));
-        if (t === true) return this.eval(c.whenTrue, scope);
-        if (t === false) return this.eval(c.whenFalse, scope);
-        let a: V = UNKNOWN;
-        let b: V = UNKNOWN;
-        this.branches(this.line(c), [
-          () => {
-            a = this.eval(c.whenTrue, scope);
-            return undefined;
-          },
-          () => {
-            b = this.eval(c.whenFalse, scope);
-            return undefined;
-          },
-        ]);
-        return joinValues([a, b]);
-      }
-      case SK.BinaryExpression:
-        return this.evalBinary(n as ts.BinaryExpression, scope);
-      case SK.PrefixUnaryExpression:
-        return this.evalPrefix(n as ts.PrefixUnaryExpression, scope);
-      case SK.PostfixUnaryExpression: {
-        const p = n as ts.PostfixUnaryExpression;
-        const old = this.eval(p.operand, scope);
-        const nv = old.k === 'num' ? num(old.v + (p.operator === SK.PlusPlusToken ? 1 : -1)) : UNKNOWN;
-        this.assignTo(p.operand, nv, scope);
-        return old.k === 'num' ? old : UNKNOWN;
-      }
-      case SK.TypeOfExpression: {
-        const v = this.eval((n as ts.TypeOfExpression).expression, scope);
-        const t = this.typeOf(v);
-        return t ? str(t) : UNKNOWN;
-      }
-      case SK.VoidExpression:
-        this.eval((n as ts.VoidExpression).expression, scope);
-        return UNDEF;
-      case SK.AwaitExpression:
-        return this.eval((n as ts.AwaitExpression).expression, scope);
-      case SK.DeleteExpression:
-        return UNKNOWN;
-      case SK.RegularExpressionLiteral:
-        return newObj();
-      default:
-        return UNKNOWN;
-    }
-  }
-
-  private typeOf(v: V): string | undefined {
-    switch (v.k) {
-      case 'num':
-        return 'number';
-      case 'str':
-        return 'string';
-      case 'bool':
-        return 'boolean';
-      case 'undef':
-        return 'undefined';
-      case 'null':
-      case 'obj':
-      case 'arr':
-        return 'object';
-      case 'fn':
-      case 'class':
-        return 'function';
-      default:
-        return undefined;
-    }
-  }
-
-  private prim(v: V): number | string | boolean | null | undefined {
-    switch (v.k) {
-      case 'num':
-      case 'str':
-      case 'bool':
-        return v.v;
-      case 'null':
-        return null;
-      default:
-        return undefined;
-    }
-  }
-
-  private lookupIdentifier(id: ts.Identifier, scope: Scope): V {
-    const name = id.text;
-    const b = scope.lookup(name);
-    if (b) {
-      if (b.v === TDZ) return unknown(`${name} is used before its declaration.`);
-      return b.v;
-    }
-    switch (name) {
-      case 'undefined':
-        return UNDEF;
-      case 'NaN':
-        return num(NaN);
-      case 'Infinity':
-        return num(Infinity);
-      case 'tf':
-        // A global `tf` (script tag) when nothing in the file declares it.
-        return { k: 'ns', path: [], node: id };
-      case 'require':
-        return { k: 'builtin', name: 'require' };
-    }
-    if (GLOBAL_NAMES.has(name)) return { k: 'global', name };
-    if (GLOBAL_OBJECTS.has(name)) return { k: 'global', name: 'window' };
-    return UNKNOWN;
-  }
-
-  private propKey(name: ts.PropertyName, scope: Scope): string | undefined {
-    if (isIdentifier(name) || isPrivateIdentifier(name) || isStringLiteral(name) || isNoSubstitutionTemplateLiteral(name)) return name.text;
-    if (isNumericLiteral(name)) return String(Number(name.text));
-    if (isComputedPropertyName(name)) {
-      const v = this.eval(name.expression, scope);
-      if (v.k === 'str') return v.v;
-      if (v.k === 'num') return String(v.v);
-    }
-    return undefined;
-  }
-
-  private evalObject(node: ts.ObjectLiteralExpression, scope: Scope): V {
-    const o = newObj(node);
-    for (const el of node.properties) {
-      if (isPropertyAssignment(el)) {
-        const key = this.propKey(el.name, scope);
-        const v = this.eval(el.initializer, scope);
-        if (key === undefined) o.open = true;
-        else o.props.set(key, { v, el });
-      } else if (isShorthandPropertyAssignment(el)) {
-        o.props.set(el.name.text, { v: this.lookupIdentifier(el.name, scope), el });
-      } else if (isSpreadAssignment(el)) {
-        const s = this.eval(el.expression, scope);
-        if (s.k === 'obj') {
-          for (const [k, p] of s.props) o.props.set(k, p);
-          if (s.open) this.openObject(o);
-        } else if (s.k === 'arr') {
-          s.items.forEach((it, i) => o.props.set(String(i), { v: it }));
-          if (s.open) this.openObject(o);
-        } else if (s.k !== 'undef' && s.k !== 'null' && !isPrimitive(s)) this.openObject(o);
-      } else if (isMethodDeclaration(el)) {
-        const key = this.propKey(el.name, scope);
-        if (key !== undefined && el.body) o.props.set(key, { v: this.makeFn(el, scope, o), el });
-      } else if (isGetAccessorDeclaration(el) || isSetAccessorDeclaration(el)) {
-        const key = this.propKey(el.name, scope);
-        if (key !== undefined) o.props.set(key, { v: UNKNOWN, el });
-      }
-    }
-    return o;
-  }
-
-  /** An unknown spread: later properties are known, earlier ones may have been overridden. */
-  private openObject(o: ObjV): void {
-    o.open = true;
-    for (const [k, p] of o.props) o.props.set(k, { v: UNKNOWN, el: p.el });
-  }
-
-  private evalArray(node: ts.ArrayLiteralExpression, scope: Scope): V {
-    const a = newArr([], false, node);
-    for (const el of node.elements) {
-      if (isSpreadElement(el)) {
-        const s = this.eval(el.expression, scope);
-        if (s.k === 'arr') {
-          a.items.push(...s.items);
-          if (s.open) a.open = true;
-          if (s.notes) (a.notes ??= []).push(...s.notes);
-        } else if (s.k === 'str') a.items.push(...[...s.v].map((c) => str(c)));
-        else {
-          a.items.push(unknown(SPREAD));
-          a.open = true;
-        }
-      } else if (isOmittedExpression(el)) a.items.push(UNDEF);
-      else a.items.push(this.eval(el, scope));
-    }
-    return a;
   }
 
   getIndex(v: V, i: number): V {
@@ -1299,7 +386,7 @@ export class Interpreter implements LayerCtx {
       case 'ns':
         return { k: 'ns', path: [...v.path, key], node };
       case 'global':
-        return this.globalProp(v.name, key, node);
+        return globalProp(this, v.name, key, node);
       case 'layer':
         if (key === 'apply') return { k: 'builtin', name: 'layer.apply', self: v };
         if (key === 'name' && v.rec.name) return str(v.rec.name);
@@ -1321,339 +408,15 @@ export class Interpreter implements LayerCtx {
     }
   }
 
-  private globalProp(name: string, key: string, node?: ts.Node): V {
-    if (name === 'window') {
-      if (key === 'tf') return { k: 'ns', path: [], node };
-      if (GLOBAL_NAMES.has(key)) return { k: 'global', name: key };
-      return UNKNOWN;
-    }
-    if (name === 'Math') {
-      const c: Record<string, number> = { PI: Math.PI, E: Math.E, SQRT2: Math.SQRT2, SQRT1_2: Math.SQRT1_2, LN2: Math.LN2, LN10: Math.LN10, LOG2E: Math.LOG2E, LOG10E: Math.LOG10E };
-      if (key in c) return num(c[key], node);
-    }
-    if (name === 'Number') {
-      const c: Record<string, number> = { MIN_VALUE: Number.MIN_VALUE, MAX_VALUE: Number.MAX_VALUE, EPSILON: Number.EPSILON, MAX_SAFE_INTEGER: Number.MAX_SAFE_INTEGER, POSITIVE_INFINITY: Infinity, NEGATIVE_INFINITY: -Infinity, NaN: NaN };
-      if (key in c) return num(c[key], node);
-    }
-    return { k: 'builtin', name: `${name}.${key}` };
-  }
-
-  private evalBinary(b: ts.BinaryExpression, scope: Scope): V {
-    const op = b.operatorToken.kind;
-    const K = SK;
-    if (op === K.EqualsToken) {
-      const v = this.eval(b.right, scope);
-      this.assignTo(b.left, v, scope);
-      const l = stripOuter(b.left);
-      if (isIdentifier(l)) this.nameValue(v, l);
-      return v;
-    }
-    if (op === K.AmpersandAmpersandToken || op === K.BarBarToken || op === K.QuestionQuestionToken) {
-      const l = this.eval(b.left, scope);
-      const decide = op === K.QuestionQuestionToken ? (nullish(l) === undefined ? undefined : !nullish(l)) : truthy(l);
-      // decide: true = left decides (for ||, ??) / evaluate right (for &&)
-      if (op === K.AmpersandAmpersandToken) {
-        if (decide === false) return l;
-        if (decide === true) return this.eval(b.right, scope);
-      } else {
-        if (decide === true) return l;
-        if (decide === false) return this.eval(b.right, scope);
-      }
-      // Left operand unknown: the right one may or may not run.
-      this.branches(this.line(b), [
-        () => {
-          this.eval(b.right, scope);
-          return undefined;
-        },
-        () => undefined,
-      ]);
-      return UNKNOWN;
-    }
-    if (op >= K.FirstCompoundAssignment && op <= K.LastCompoundAssignment) {
-      const cur = this.eval(b.left, scope);
-      let v: V;
-      if (op === K.QuestionQuestionEqualsToken || op === K.BarBarEqualsToken || op === K.AmpersandAmpersandEqualsToken) {
-        const t = op === K.QuestionQuestionEqualsToken ? (nullish(cur) === undefined ? undefined : !nullish(cur)) : truthy(cur);
-        const keep = op === K.AmpersandAmpersandEqualsToken ? t === false : t === true;
-        const replace = op === K.AmpersandAmpersandEqualsToken ? t === true : t === false;
-        if (keep) return cur;
-        v = replace ? this.eval(b.right, scope) : UNKNOWN;
-      } else {
-        const r = this.eval(b.right, scope);
-        v = this.arith(this.compoundToBinary(op), cur, r);
-      }
-      this.assignTo(b.left, v, scope);
-      return v;
-    }
-    if (op === K.CommaToken) {
-      this.eval(b.left, scope);
-      return this.eval(b.right, scope);
-    }
-    const l = this.eval(b.left, scope);
-    const r = this.eval(b.right, scope);
-    return this.arith(op, l, r);
-  }
-
-  private compoundToBinary(op: ts.SyntaxKind): ts.SyntaxKind {
-    const K = SK;
-    const m: Partial<Record<ts.SyntaxKind, ts.SyntaxKind>> = {
-      [K.PlusEqualsToken]: K.PlusToken,
-      [K.MinusEqualsToken]: K.MinusToken,
-      [K.AsteriskEqualsToken]: K.AsteriskToken,
-      [K.SlashEqualsToken]: K.SlashToken,
-      [K.PercentEqualsToken]: K.PercentToken,
-      [K.AsteriskAsteriskEqualsToken]: K.AsteriskAsteriskToken,
-      [K.LessThanLessThanEqualsToken]: K.LessThanLessThanToken,
-      [K.GreaterThanGreaterThanEqualsToken]: K.GreaterThanGreaterThanToken,
-      [K.GreaterThanGreaterThanGreaterThanEqualsToken]: K.GreaterThanGreaterThanGreaterThanToken,
-      [K.AmpersandEqualsToken]: K.AmpersandToken,
-      [K.BarEqualsToken]: K.BarToken,
-      [K.CaretEqualsToken]: K.CaretToken,
-    };
-    return m[op] ?? K.Unknown;
-  }
-
-  private arith(op: ts.SyntaxKind, l: V, r: V): V {
-    const K = SK;
-    if (op === K.EqualsEqualsEqualsToken || op === K.ExclamationEqualsEqualsToken) {
-      const eq = strictEq(l, r);
-      return eq === undefined ? UNKNOWN : bool(op === K.EqualsEqualsEqualsToken ? eq : !eq);
-    }
-    if (op === K.InKeyword) {
-      if (r.k === 'obj' && !r.open && !r.cls && (l.k === 'str' || l.k === 'num')) return bool(r.props.has(String(l.v)));
-      return UNKNOWN;
-    }
-    if (!isPrimitive(l) || !isPrimitive(r)) {
-      if ((op === K.EqualsEqualsToken || op === K.ExclamationEqualsToken) && l.k !== 'unknown' && r.k !== 'unknown') {
-        // object == null / undefined
-        const ln = nullish(l);
-        const rn = nullish(r);
-        if (ln !== undefined && rn !== undefined && (ln || rn)) {
-          const eq = ln && rn;
-          return bool(op === K.EqualsEqualsToken ? eq : !eq);
-        }
-        const eq = strictEq(l, r);
-        if (eq !== undefined) return bool(op === K.EqualsEqualsToken ? eq : !eq);
-      }
-      return UNKNOWN;
-    }
-    const a = this.prim(l) as never;
-    const b = this.prim(r) as never;
-    let out: unknown;
-    switch (op) {
-      case K.PlusToken:
-        out = (a as number) + (b as number);
-        break;
-      case K.MinusToken:
-        out = (a as number) - (b as number);
-        break;
-      case K.AsteriskToken:
-        out = (a as number) * (b as number);
-        break;
-      case K.SlashToken:
-        out = (a as number) / (b as number);
-        break;
-      case K.PercentToken:
-        out = (a as number) % (b as number);
-        break;
-      case K.AsteriskAsteriskToken:
-        out = (a as number) ** (b as number);
-        break;
-      case K.EqualsEqualsToken:
-        out = a == b;
-        break;
-      case K.ExclamationEqualsToken:
-        out = a != b;
-        break;
-      case K.LessThanToken:
-        out = a < b;
-        break;
-      case K.GreaterThanToken:
-        out = a > b;
-        break;
-      case K.LessThanEqualsToken:
-        out = a <= b;
-        break;
-      case K.GreaterThanEqualsToken:
-        out = a >= b;
-        break;
-      case K.LessThanLessThanToken:
-        out = (a as number) << (b as number);
-        break;
-      case K.GreaterThanGreaterThanToken:
-        out = (a as number) >> (b as number);
-        break;
-      case K.GreaterThanGreaterThanGreaterThanToken:
-        out = (a as number) >>> (b as number);
-        break;
-      case K.AmpersandToken:
-        out = (a as number) & (b as number);
-        break;
-      case K.BarToken:
-        out = (a as number) | (b as number);
-        break;
-      case K.CaretToken:
-        out = (a as number) ^ (b as number);
-        break;
-      default:
-        return UNKNOWN;
-    }
-    return this.fromJs(out);
-  }
-
-  private fromJs(x: unknown): V {
-    if (typeof x === 'number') return num(x);
-    if (typeof x === 'string') return str(x);
-    if (typeof x === 'boolean') return bool(x);
-    if (x === null) return NULL;
-    if (x === undefined) return UNDEF;
-    return UNKNOWN;
-  }
-
-  private evalPrefix(p: ts.PrefixUnaryExpression, scope: Scope): V {
-    const K = SK;
-    if (p.operator === K.PlusPlusToken || p.operator === K.MinusMinusToken) {
-      const old = this.eval(p.operand, scope);
-      const nv = old.k === 'num' ? num(old.v + (p.operator === K.PlusPlusToken ? 1 : -1)) : UNKNOWN;
-      this.assignTo(p.operand, nv, scope);
-      return nv;
-    }
-    const v = this.eval(p.operand, scope);
-    switch (p.operator) {
-      case K.ExclamationToken: {
-        const t = truthy(v);
-        return t === undefined ? UNKNOWN : bool(!t);
-      }
-      case K.MinusToken:
-        return isPrimitive(v) ? { ...num(-(this.prim(v) as number)), node: p } : UNKNOWN;
-      case K.PlusToken:
-        return isPrimitive(v) ? num(+(this.prim(v) as number)) : UNKNOWN;
-      case K.TildeToken:
-        return isPrimitive(v) ? num(~(this.prim(v) as number)) : UNKNOWN;
-      default:
-        return UNKNOWN;
-    }
-  }
-
-  private assignTo(target: ts.Node, v: V, scope: Scope): void {
-    const t = isExpression(target) ? stripOuter(target) : target;
-    if (isIdentifier(t)) {
-      const b = scope.lookup(t.text);
-      if (b) this.setBinding(b, v);
-      else this.moduleScope.declare(t.text, v, 'var', t);
-      return;
-    }
-    if (isPropertyAccessExpression(t) || isElementAccessExpression(t)) {
-      const o = this.eval(t.expression, scope);
-      let key: string | undefined;
-      if (isPropertyAccessExpression(t)) key = t.name.text;
-      else {
-        const k = this.eval(t.argumentExpression, scope);
-        if (k.k === 'str' || k.k === 'num') key = String(k.v);
-      }
-      if (o.k === 'obj') {
-        if (key === undefined) o.open = true;
-        else this.setProp(o, key, { v });
-      } else if (o.k === 'arr' && key !== undefined) {
-        if (/^\d+$/.test(key)) {
-          const i = Number(key);
-          if (i < LIMITS.layersPerModel) {
-            while (o.items.length < i) o.items.push(UNDEF);
-            o.items[i] = v;
-          } else o.open = true;
-        } else if (key === 'length' && v.k === 'num') o.items.length = Math.min(o.items.length, v.v);
-        this.noteArrayMutation(o);
-      }
-      return;
-    }
-    if (isArrayLiteralExpression(t)) {
-      t.elements.forEach((el, i) => {
-        if (!isOmittedExpression(el)) this.assignTo(isSpreadElement(el) ? el.expression : el, isSpreadElement(el) ? UNKNOWN : this.getIndex(v, i), scope);
-      });
-      return;
-    }
-    if (isObjectLiteralExpression(t)) {
-      for (const el of t.properties) {
-        if (isShorthandPropertyAssignment(el)) this.assignTo(el.name, this.getProp(v, el.name.text), scope);
-        else if (isPropertyAssignment(el)) {
-          const key = this.propKey(el.name, scope);
-          this.assignTo(el.initializer, key === undefined ? UNKNOWN : this.getProp(v, key), scope);
-        }
-      }
-      return;
-    }
-    if (isVariableDeclarationList(t)) {
-      const d = t.declarations[0];
-      if (d) this.bindPattern(d.name, v, scope, t.flags & NF.BlockScoped ? 'let' : 'var', true);
-    }
-  }
-
-  private noteArrayMutation(a: ArrV): void {
-    if (this.uncertain.length) {
-      const line = this.uncertain[this.uncertain.length - 1];
-      const note = `Layers were added under a condition or loop at line ${line} that could not be evaluated; they are included.`;
-      if (!(a.notes ??= []).includes(note)) a.notes.push(note);
-    }
-  }
-
   // ------------------------------------------------------------------------------------------------------
   // Calls
 
-  private evalArgs(args: ts.NodeArray<ts.Expression> | undefined, scope: Scope): V[] {
-    const out: V[] = [];
-    if (!args) return out;
-    for (const a of args) {
-      if (isSpreadElement(a)) {
-        const s = this.eval(a.expression, scope);
-        if (s.k === 'arr' && !s.open) out.push(...s.items);
-        else out.push(unknown(SPREAD));
-      } else out.push(this.eval(a, scope));
-    }
-    return out;
-  }
-
-  private evalCall(node: ts.CallExpression, scope: Scope): V {
-    const callee = stripOuter(node.expression);
-    if (callee.kind === SK.ImportKeyword) {
-      const a = node.arguments[0] ? this.eval(node.arguments[0], scope) : UNKNOWN;
-      const path = a.k === 'str' ? tfjsModulePath(a.v) : undefined;
-      return path ? { k: 'ns', path, node } : UNKNOWN;
-    }
-    if (callee.kind === SK.SuperKeyword) {
-      const args = this.evalArgs(node.arguments, scope);
-      const cls = this.ctorClass[this.ctorClass.length - 1];
-      const thisB = scope.lookup('this');
-      if (cls && cls.base && cls.base.k === 'class' && thisB && thisB.v !== TDZ && thisB.v.k === 'obj') this.construct(cls.base, thisB.v, args, node);
-      return UNDEF;
-    }
-    if (isPropertyAccessExpression(callee) || isElementAccessExpression(callee)) {
-      const recv = this.eval(callee.expression, scope);
-      if (callee.questionDotToken && nullish(recv) === true) return UNDEF;
-      let key: string | undefined;
-      let nameNode: ts.Node | undefined;
-      if (isPropertyAccessExpression(callee)) {
-        key = callee.name.text;
-        nameNode = callee.name;
-      } else {
-        const k = this.eval(callee.argumentExpression, scope);
-        if (k.k === 'str' || k.k === 'num') key = String(k.v);
-        nameNode = callee.argumentExpression;
-      }
-      const args = this.evalArgs(node.arguments, scope);
-      if (key === undefined) return this.unknownCall(node, args);
-      return this.callMember(recv, key, args, node, nameNode);
-    }
-    const f = this.eval(callee, scope);
-    const args = this.evalArgs(node.arguments, scope);
-    return this.callValue(f, args, undefined, node, callee);
-  }
-
-  private unknownCall(node: ts.Node, _args: V[]): V {
+  unknownCall(node: ts.Node, _args: V[]): V {
     return { k: 'unknown', reasonNode: node };
   }
 
   /** The unknownReason for an unresolved value that ends up where a layer is expected. */
-  private reasonOf(v: UnknownV): string | undefined {
+  reasonOf(v: UnknownV): string | undefined {
     if (v.reason && v.reason !== SPREAD) return v.reason;
     if (v.reasonNode) return `${this.shortText(v.reasonNode)} could not be resolved.`;
     return undefined;
@@ -1664,10 +427,10 @@ export class Interpreter implements LayerCtx {
     return t.length > 60 ? t.slice(0, 57) + '...' : t;
   }
 
-  private callMember(recv: V, key: string, args: V[], node: ts.Node, nameNode: ts.Node | undefined): V {
+  callMember(recv: V, key: string, args: V[], node: ts.Node, nameNode: ts.Node | undefined): V {
     switch (recv.k) {
       case 'ns':
-        return this.callNs([...recv.path, key], args, node, nameNode, false);
+        return callNs(this, [...recv.path, key], args, node, nameNode, false);
       case 'obj':
       case 'arr':
       case 'str':
@@ -1682,22 +445,22 @@ export class Interpreter implements LayerCtx {
       case 'tvar':
       case 'ct':
       case 'unknown':
-        return this.coreMethod(recv, key, args, node, nameNode);
+        return coreMethod(this, recv, key, args, node, nameNode);
       default:
         return UNKNOWN;
     }
   }
 
-  private callValue(f: V, args: V[], thisV: V | undefined, node: ts.Node, calleeNode: ts.Node | undefined): V {
+  callValue(f: V, args: V[], thisV: V | undefined, node: ts.Node, calleeNode: ts.Node | undefined): V {
     switch (f.k) {
       case 'fn':
         return this.callFn(f, args, f.thisV ?? thisV, node, false);
       case 'builtin':
-        return this.callBuiltin(f, args, node);
+        return callBuiltin(this, f, args, node);
       case 'ns':
-        return this.callNs(f.path, args, node, calleeNode && isPropertyAccessExpression(calleeNode) ? calleeNode.name : calleeNode, false);
+        return callNs(this, f.path, args, node, calleeNode && isPropertyAccessExpression(calleeNode) ? calleeNode.name : calleeNode, false);
       case 'global':
-        return this.callGlobal(f.name, args);
+        return callGlobal(this, f.name, args);
       default:
         return this.unknownCall(node, args);
     }
@@ -1724,7 +487,7 @@ export class Interpreter implements LayerCtx {
         if (p.dotDotDotToken) {
           const rest = args.slice(i);
           const open = standalone || rest.some((a) => a.k === 'unknown' && a.reason === SPREAD);
-          this.bindPattern(p.name, newArr(open ? [] : rest, open), scope, 'param', true);
+          bindPattern(this, p.name, newArr(open ? [] : rest, open), scope, 'param', true);
           return;
         }
         let a: V;
@@ -1740,12 +503,12 @@ export class Interpreter implements LayerCtx {
           a = this.eval(p.initializer, scope);
           if (standalone && this.standalone.length) this.standalone[this.standalone.length - 1].usedDefaults = true;
         }
-        this.bindPattern(p.name, a, scope, 'param', true);
+        bindPattern(this, p.name, a, scope, 'param', true);
       });
       let ret: V;
       if (isBlock(decl.body)) {
         this.hoistVars(decl.body.statements, scope);
-        const c = this.execBlock(decl.body.statements, scope);
+        const c = execBlock(this, decl.body.statements, scope);
         ret = c && c.t === 'return' ? c.v : UNDEF;
       } else ret = this.eval(decl.body as ts.Expression, scope);
       const frame = this.frames[this.frames.length - 1];
@@ -1760,7 +523,7 @@ export class Interpreter implements LayerCtx {
   // ------------------------------------------------------------------------------------------------------
   // Classes
 
-  private evalClass(decl: ts.ClassLikeDeclaration, scope: Scope): ClassV {
+  evalClass(decl: ts.ClassLikeDeclaration, scope: Scope): ClassV {
     let base: V | undefined;
     const ext = decl.heritageClauses?.find((h) => h.token === SK.ExtendsKeyword)?.types[0];
     if (ext) base = this.eval(ext.expression, scope);
@@ -1810,7 +573,7 @@ export class Interpreter implements LayerCtx {
     return undefined;
   }
 
-  private instantiate(cls: ClassV, args: V[], node: ts.Node, standalone: boolean): V {
+  instantiate(cls: ClassV, args: V[], node: ts.Node, standalone: boolean): V {
     if (cls.isLayer) {
       const rec = newRec(this, cls.name, 'unknown', node, args[0]);
       rec.desc.unknownReason = `${cls.name} is a custom layer class; its weights are not analyzed.`;
@@ -1830,7 +593,7 @@ export class Interpreter implements LayerCtx {
     return obj;
   }
 
-  private construct(cls: ClassV, obj: ObjV, args: V[], node: ts.Node, standalone = false): void {
+  construct(cls: ClassV, obj: ObjV, args: V[], node: ts.Node, standalone = false): void {
     if (this.callDepth >= LIMITS.callDepth) return;
     const ctor = cls.decl.members.find((m): m is ts.ConstructorDeclaration => isConstructorDeclaration(m) && !!m.body);
     const initFields = () => {
@@ -1838,7 +601,7 @@ export class Interpreter implements LayerCtx {
       fs.declare('this', obj, 'const');
       for (const m of cls.decl.members) {
         if (isPropertyDeclaration(m) && m.initializer && !(getCombinedModifierFlags(m) & MF.Static)) {
-          const key = this.propKey(m.name, fs);
+          const key = propKey(this, m.name, fs);
           const v = this.eval(m.initializer, fs);
           if (key !== undefined) this.setProp(obj, key, { v });
         }
@@ -1870,14 +633,14 @@ export class Interpreter implements LayerCtx {
     }
   }
 
-  private evalNew(node: ts.NewExpression, scope: Scope): V {
+  evalNew(node: ts.NewExpression, scope: Scope): V {
     const callee = stripOuter(node.expression);
     const f = this.eval(callee, scope);
-    const args = this.evalArgs(node.arguments, scope);
+    const args = evalArgs(this, node.arguments, scope);
     switch (f.k) {
       case 'ns': {
         const nameNode = isPropertyAccessExpression(callee) ? callee.name : callee;
-        return this.callNs(f.path, args, node, nameNode, true);
+        return callNs(this, f.path, args, node, nameNode, true);
       }
       case 'class':
         return this.instantiate(f, args, node, false);
@@ -1887,34 +650,7 @@ export class Interpreter implements LayerCtx {
         return r.k === 'obj' ? r : obj;
       }
       case 'global':
-        return f.name === 'Array' ? this.callGlobal('Array', args) : newObj();
-      default:
-        return UNKNOWN;
-    }
-  }
-
-  /** Global functions called directly: Array(n), Number(x), String(x), Boolean(x), parseInt, parseFloat. */
-  private callGlobal(name: string, args: V[]): V {
-    const a = args[0];
-    switch (name) {
-      case 'Array':
-        if (args.length === 1 && a.k === 'num') {
-          if (!Number.isInteger(a.v) || a.v < 0) return UNKNOWN;
-          return a.v <= LIMITS.layersPerModel ? newArr(Array.from({ length: a.v }, () => UNDEF)) : newArr([], true);
-        }
-        return newArr([...args]);
-      case 'Number':
-        return a && isPrimitive(a) ? num(Number(this.prim(a))) : UNKNOWN;
-      case 'String':
-        return a && isPrimitive(a) ? str(String(this.prim(a))) : UNKNOWN;
-      case 'Boolean': {
-        const t = a ? truthy(a) : false;
-        return t === undefined ? UNKNOWN : bool(t);
-      }
-      case 'parseInt':
-        return a && isPrimitive(a) ? num(parseInt(String(this.prim(a)), 10)) : UNKNOWN;
-      case 'parseFloat':
-        return a && isPrimitive(a) ? num(parseFloat(String(this.prim(a)))) : UNKNOWN;
+        return f.name === 'Array' ? callGlobal(this, 'Array', args) : newObj();
       default:
         return UNKNOWN;
     }
@@ -1923,705 +659,4 @@ export class Interpreter implements LayerCtx {
   // ------------------------------------------------------------------------------------------------------
   // Built-ins (Math, Object.assign, array methods...)
 
-  private callBuiltin(f: BuiltinV, args: V[], node: ts.Node): V {
-    const name = f.name;
-    const n0 = args[0];
-    if (name === 'require') {
-      const path = n0 && n0.k === 'str' ? tfjsModulePath(n0.v) : undefined;
-      return path ? { k: 'ns', path, node } : UNKNOWN;
-    }
-    if (name.startsWith('Math.')) {
-      const fnName = name.slice(5);
-      const m = (Math as unknown as Record<string, unknown>)[fnName];
-      if (typeof m === 'function' && fnName !== 'random' && args.every((a) => a.k === 'num')) {
-        return num((m as (...x: number[]) => number)(...args.map((a) => (a as { v: number }).v)));
-      }
-      return UNKNOWN;
-    }
-    switch (name) {
-      case 'Number.parseInt':
-        return n0 && isPrimitive(n0) ? num(parseInt(String(this.prim(n0)), 10)) : UNKNOWN;
-      case 'Number.parseFloat':
-        return n0 && isPrimitive(n0) ? num(parseFloat(String(this.prim(n0)))) : UNKNOWN;
-      case 'Number.isInteger':
-        return n0 && n0.k === 'num' ? bool(Number.isInteger(n0.v)) : UNKNOWN;
-      case 'Object.assign': {
-        if (!n0 || n0.k !== 'obj') return UNKNOWN;
-        for (const s of args.slice(1)) {
-          if (s.k === 'obj') {
-            for (const [k, p] of s.props) this.setProp(n0, k, p);
-            if (s.open) this.openObject(n0);
-          } else if (s.k !== 'undef' && s.k !== 'null') this.openObject(n0);
-        }
-        return n0;
-      }
-      case 'Object.freeze':
-      case 'Object.seal':
-        return n0 ?? UNDEF;
-      case 'Object.keys':
-      case 'Object.values':
-      case 'Object.entries': {
-        if (!n0 || n0.k !== 'obj' || n0.open || n0.cls) return UNKNOWN;
-        const entries = [...n0.props.entries()];
-        if (name === 'Object.keys') return newArr(entries.map(([k]) => str(k)));
-        if (name === 'Object.values') return newArr(entries.map(([, p]) => p.v));
-        return newArr(entries.map(([k, p]) => newArr([str(k), p.v])));
-      }
-      case 'Array.isArray':
-        return n0 ? (n0.k === 'unknown' ? UNKNOWN : bool(n0.k === 'arr')) : UNKNOWN;
-      case 'Array.of':
-        return newArr([...args]);
-      case 'Array.from': {
-        if (!n0) return UNKNOWN;
-        let items: V[] | undefined;
-        if (n0.k === 'arr' && !n0.open) items = [...n0.items];
-        else if (n0.k === 'obj') {
-          const len = n0.props.get('length')?.v;
-          if (len && len.k === 'num' && Number.isInteger(len.v) && len.v >= 0) items = Array.from({ length: Math.min(len.v, LIMITS.loopIterations + 1) }, () => UNDEF);
-        }
-        if (!items) return this.uncertainCallbacks(args[1], node);
-        return this.mapItems(items, args[1], node, n0.k === 'obj' ? (n0.props.get('length')?.v as { v: number }).v : items.length);
-      }
-      case 'JSON.parse':
-        return UNKNOWN;
-      case 'fn.call':
-        return f.self && f.self.k === 'fn' ? this.callFn(f.self, args.slice(1), args[0], node, false) : UNKNOWN;
-      case 'fn.apply': {
-        if (!f.self || f.self.k !== 'fn') return UNKNOWN;
-        const a = args[1];
-        return this.callFn(f.self, a && a.k === 'arr' && !a.open ? a.items : [], args[0], node, false);
-      }
-      case 'fn.bind':
-        return f.self && f.self.k === 'fn' ? { ...f.self, thisV: args[0] } : UNKNOWN;
-      case 'layer.apply':
-        return f.self && f.self.k === 'layer' ? this.applyLayer(f.self.rec, n0, node) : UNKNOWN;
-      case 'model.add':
-        if (f.self && f.self.k === 'model') this.modelAdd(f.self.m, n0 ?? UNDEF, node);
-        return UNDEF;
-      case 'model.apply':
-        return this.applyModel(n0, node);
-    }
-    if (name.startsWith('arr.') && f.self && f.self.k === 'arr') return this.arrayMethod(f.self, name.slice(4), args, node);
-    if (name.startsWith('str.') && f.self && f.self.k === 'str') return this.stringMethod(f.self.v, name.slice(4), args);
-    if (name.startsWith('tensor.') && f.self) return this.coreMethod(f.self, name.slice(7), args, node, undefined);
-    return UNKNOWN;
-  }
-
-  /** Callbacks over an unknown collection: run once with unknown arguments, under uncertainty. */
-  private uncertainCallbacks(cb: V | undefined, node: ts.Node): V {
-    if (cb && cb.k === 'fn') {
-      const seq0 = this.mutationSeq;
-      this.branches(this.line(node), [
-        () => {
-          this.callFn(cb, [UNKNOWN, UNKNOWN, UNKNOWN], UNDEF, node, false);
-          return undefined;
-        },
-        () => undefined,
-      ]);
-      this.capNote(seq0, `The callback at line ${this.line(node)} runs over a collection that could not be resolved; it was analyzed once.`);
-    }
-    return UNKNOWN;
-  }
-
-  private mapItems(items: V[], cb: V | undefined, node: ts.Node, total: number): V {
-    const seq0 = this.mutationSeq;
-    const out: V[] = [];
-    const n = Math.min(items.length, LIMITS.loopIterations);
-    for (let i = 0; i < n; i++) out.push(cb && cb.k === 'fn' ? this.callFn(cb, [items[i], num(i)], UNDEF, node, false) : cb ? UNKNOWN : items[i]);
-    const capped = total > LIMITS.loopIterations;
-    if (capped) this.capNote(seq0, `The callback at line ${this.line(node)} was run for the first ${LIMITS.loopIterations.toLocaleString('en-US')} elements only.`);
-    const a = newArr(out, capped);
-    if (capped) {
-      const note = `The array built at line ${this.line(node)} was cut to its first ${LIMITS.loopIterations.toLocaleString('en-US')} elements.`;
-      a.notes = [note];
-    }
-    return a;
-  }
-
-  private arrayMethod(a: ArrV, m: string, args: V[], node: ts.Node): V {
-    const cb = args[0];
-    const known = !a.open && !a.items.some((x) => x.k === 'unknown' && x.reason === SPREAD);
-    switch (m) {
-      case 'push':
-      case 'unshift': {
-        const items = args.filter((x) => !(x.k === 'unknown' && x.reason === SPREAD));
-        if (items.length !== args.length) a.open = true;
-        if (a.items.length + items.length > LIMITS.layersPerModel) {
-          a.open = true;
-          const note = `The array built at line ${this.line(node)} grew beyond ${LIMITS.layersPerModel.toLocaleString('en-US')} elements; only the first ones are described.`;
-          if (!(a.notes ??= []).includes(note)) a.notes.push(note);
-          return UNKNOWN;
-        }
-        if (m === 'push') a.items.push(...items);
-        else a.items.unshift(...items);
-        this.noteArrayMutation(a);
-        return a.open ? UNKNOWN : num(a.items.length);
-      }
-      case 'pop':
-        this.noteArrayMutation(a);
-        return known ? a.items.pop() ?? UNDEF : UNKNOWN;
-      case 'shift':
-        this.noteArrayMutation(a);
-        return known ? a.items.shift() ?? UNDEF : UNKNOWN;
-      case 'forEach':
-      case 'map': {
-        if (!known) return this.uncertainCallbacks(cb, node);
-        const r = this.mapItems(a.items, cb, node, a.items.length);
-        if (a.notes) (r as ArrV).notes = [...((r as ArrV).notes ?? []), ...a.notes];
-        return m === 'map' ? r : UNDEF;
-      }
-      case 'filter': {
-        if (!known || !cb || cb.k !== 'fn') return this.uncertainCallbacks(cb, node);
-        const out: V[] = [];
-        for (let i = 0; i < Math.min(a.items.length, LIMITS.loopIterations); i++) {
-          const t = truthy(this.callFn(cb, [a.items[i], num(i)], UNDEF, node, false));
-          if (t === undefined) return UNKNOWN;
-          if (t) out.push(a.items[i]);
-        }
-        return newArr(out, a.items.length > LIMITS.loopIterations);
-      }
-      case 'reduce': {
-        if (!known || !cb || cb.k !== 'fn') return this.uncertainCallbacks(cb, node);
-        let acc: V;
-        let start = 0;
-        if (args.length >= 2) acc = args[1];
-        else {
-          if (!a.items.length) return UNKNOWN;
-          acc = a.items[0];
-          start = 1;
-        }
-        const seq0 = this.mutationSeq;
-        for (let i = start; i < a.items.length; i++) {
-          if (i >= LIMITS.loopIterations) {
-            this.capNote(seq0, `The reduce at line ${this.line(node)} was run for the first ${LIMITS.loopIterations.toLocaleString('en-US')} elements only.`);
-            return UNKNOWN;
-          }
-          acc = this.callFn(cb, [acc, a.items[i], num(i)], UNDEF, node, false);
-        }
-        return acc;
-      }
-      case 'concat': {
-        const out = newArr([...a.items], a.open);
-        out.notes = a.notes ? [...a.notes] : undefined;
-        for (const x of args) {
-          if (x.k === 'arr') {
-            out.items.push(...x.items);
-            if (x.open) out.open = true;
-            if (x.notes) (out.notes ??= []).push(...x.notes);
-          } else out.items.push(x);
-        }
-        return out;
-      }
-      case 'slice': {
-        if (!known) return UNKNOWN;
-        const s = args[0]?.k === 'num' ? args[0].v : args[0] ? undefined : 0;
-        const e = args[1]?.k === 'num' ? args[1].v : args[1] ? undefined : a.items.length;
-        if (s === undefined || e === undefined) return UNKNOWN;
-        return newArr(a.items.slice(s, e));
-      }
-      case 'flat': {
-        if (!known) return UNKNOWN;
-        const out: V[] = [];
-        for (const x of a.items) {
-          if (x.k === 'arr') {
-            if (x.open) return UNKNOWN;
-            out.push(...x.items);
-          } else out.push(x);
-        }
-        return newArr(out);
-      }
-      case 'includes': {
-        if (!known || !cb) return UNKNOWN;
-        let any = false;
-        for (const x of a.items) {
-          const eq = strictEq(x, cb);
-          if (eq === undefined) return UNKNOWN;
-          any ||= eq;
-        }
-        return bool(any);
-      }
-      case 'indexOf': {
-        if (!known || !cb) return UNKNOWN;
-        for (let i = 0; i < a.items.length; i++) {
-          const eq = strictEq(a.items[i], cb);
-          if (eq === undefined) return UNKNOWN;
-          if (eq) return num(i);
-        }
-        return num(-1);
-      }
-      case 'join': {
-        if (!known || !a.items.every(isPrimitive)) return UNKNOWN;
-        const sep = args[0]?.k === 'str' ? args[0].v : ',';
-        return str(a.items.map((x) => String(this.prim(x) ?? '')).join(sep));
-      }
-      case 'reverse':
-        if (known) a.items.reverse();
-        return a;
-      case 'fill': {
-        if (!known) return UNKNOWN;
-        a.items = a.items.map(() => cb ?? UNDEF);
-        return a;
-      }
-      case 'keys':
-        return known ? newArr(a.items.map((_, i) => num(i))) : UNKNOWN;
-      case 'entries':
-        return known ? newArr(a.items.map((x, i) => newArr([num(i), x]))) : UNKNOWN;
-      case 'values':
-        return a;
-      default:
-        return UNKNOWN;
-    }
-  }
-
-  private stringMethod(s: string, m: string, args: V[]): V {
-    const a0 = args[0];
-    switch (m) {
-      case 'toLowerCase':
-        return str(s.toLowerCase());
-      case 'toUpperCase':
-        return str(s.toUpperCase());
-      case 'trim':
-        return str(s.trim());
-      case 'startsWith':
-        return a0?.k === 'str' ? bool(s.startsWith(a0.v)) : UNKNOWN;
-      case 'endsWith':
-        return a0?.k === 'str' ? bool(s.endsWith(a0.v)) : UNKNOWN;
-      case 'includes':
-        return a0?.k === 'str' ? bool(s.includes(a0.v)) : UNKNOWN;
-      case 'concat':
-        return args.every(isPrimitive) ? str(s + args.map((x) => String(this.prim(x))).join('')) : UNKNOWN;
-      default:
-        return UNKNOWN;
-    }
-  }
-
-  // ------------------------------------------------------------------------------------------------------
-  // tfjs
-
-  private callNs(path: string[], args: V[], node: ts.Node, nameNode: ts.Node | undefined, isNew: boolean): V {
-    if (path.length === 0) return UNKNOWN;
-    const [p0, p1] = path;
-    if (p0 === 'layers') {
-      if (path.length === 2) return this.makeLayer(p1, args, node, isNew);
-      return UNKNOWN;
-    }
-    if (p0 === 'initializers' && path.length === 2) return this.makeInit(p1, args, node, nameNode, isNew, false);
-    if (p0 === '#initClasses' && path.length === 2) return this.makeInit(p1, args, node, nameNode, isNew, true);
-    if (p0 === '#layerClasses' && path.length === 2) {
-      const factory = factoryForClass(p1);
-      if (!factory || !LAYER_CLASSES.has(p1)) return this.unknownLayer(p1, node, args[0], `${p1} is not a TensorFlow.js layer class the analyzer knows.`);
-      return this.makeLayer(factory, args, node, isNew, p1);
-    }
-    if (path.length !== 1) return UNKNOWN;
-    switch (p0) {
-      case 'sequential':
-        return this.makeSequential(args[0], node);
-      case 'model':
-        return this.makeFunctional(args[0], node);
-      case 'input':
-        return this.makeInput(args[0], node);
-      case 'variable': {
-        const init = args[0];
-        if (init && init.k === 'tinit') return { k: 'tvar', init, shape: init.shape, node };
-        if (init && init.k === 'tvar') return init;
-        return { k: 'tvar', node };
-      }
-      case 'tidy': {
-        const fn = [...args].reverse().find((a) => a.k === 'fn');
-        return fn && fn.k === 'fn' ? this.callFn(fn, [], UNDEF, node, false) : UNKNOWN;
-      }
-      case 'keep':
-        return args[0] ?? UNDEF;
-      case 'scalar':
-        return args[0] && args[0].k === 'num' ? args[0] : UNKNOWN;
-      case 'matMul':
-        return this.coreMatMul(args[0] ?? UNKNOWN, args[1] ?? UNKNOWN, node, args[2], args[3]);
-      case 'add':
-        return this.coreAdd(args[0] ?? UNKNOWN, args[1] ?? UNKNOWN, node);
-      case 'mul':
-      case 'div':
-        return this.coreScale(p0, args[0] ?? UNKNOWN, args[1] ?? UNKNOWN, node);
-      case 'dropout':
-        return this.coreDropout(args[0] ?? UNKNOWN, args[1], node);
-      case 'reshape':
-      case 'flatten':
-        return args[0] && args[0].k === 'ct' ? args[0] : UNKNOWN;
-    }
-    if (CORE_ACTIVATIONS[p0]) return this.coreActivation(args[0] ?? UNKNOWN, p0, node, args[1]);
-    if (CORE_INIT_OPS[p0]) return this.coreInit(p0, args, node, nameNode);
-    if (CORE_UNMODELED_OPS.has(p0) && args[0]?.k === 'ct') return this.coreUnmodeled(args[0], p0, node);
-    return UNKNOWN;
-  }
-
-  private unknownLayer(op: string, node: ts.Node, cfg: V | undefined, reason: string): V {
-    const rec = createLayer(this, { op, spec: undefined, cfgArg: cfg, callNode: node, unknownReason: reason });
-    return { k: 'layer', rec, node };
-  }
-
-  private makeLayer(op: string, args: V[], node: ts.Node, isNew: boolean, className?: string): V {
-    const spec = LAYER_FACTORIES[op];
-    if (!className && /^[A-Z]/.test(op)) {
-      if (op === 'RNN' && isNew) return this.makeLayer('rnn', args, node, false);
-      const reason = LAYER_CLASSES.has(op) || TF_LAYERS_CLASSES.has(op)
-        ? `tf.layers.${op} is not exported by TensorFlow.js as a layer class (use the factory tf.layers.${factoryForClass(op) ?? op}).`
-        : `tf.layers.${op} is not a TensorFlow.js layer.`;
-      if (LAYER_CLASSES.has(op)) this.problem(`tfjs throws a TypeError: ${reason}`, node);
-      return this.unknownLayer(op, node, args[0], reason);
-    }
-    if (!spec) return this.unknownLayer(op, node, args[0], `tf.layers.${op} is not a TensorFlow.js layer.`);
-    const rec = createLayer(this, { op: className ?? op, spec, cfgArg: args[0], callNode: node });
-    if (className) {
-      // Class names map to the factory's semantics (activation layers are keyed by factory name too).
-      rec.op = className;
-    }
-    return { k: 'layer', rec, node };
-  }
-
-  private makeInit(name: string, args: V[], node: ts.Node, nameNode: ts.Node | undefined, isNew: boolean, classModule: boolean): V {
-    if (classModule) {
-      const id = INITIALIZER_ID_BY_CLASS[name];
-      return { k: 'init', name, id, form: 'class', nameNode, args, node, problem: id ? undefined : `${name} is not a TensorFlow.js initializer class.` };
-    }
-    if (INITIALIZER_FACTORIES.has(name)) return { k: 'init', name, id: name, form: 'factory', nameNode, args, node };
-    const clsId = INITIALIZER_ID_BY_CLASS[name];
-    if (clsId) {
-      return {
-        k: 'init',
-        name,
-        id: undefined,
-        form: isNew ? 'class' : 'factory',
-        nameNode,
-        args,
-        node,
-        problem: `tfjs throws a TypeError: tf.initializers.${name} is not exported (use the factory tf.initializers.${clsId}).`,
-      };
-    }
-    return { k: 'init', name, id: undefined, form: isNew ? 'class' : 'factory', nameNode, args, node, problem: `tfjs throws: tf.initializers.${name} does not exist.` };
-  }
-
-  private newModel(kind: ModelRec['kind'], node: ts.Node, nameHint?: string): ModelRec {
-    const name = assignedName(node) ?? nameHint ?? `model@${this.line(node)}`;
-    const m: ModelRec = {
-      id: ++this.modelSeq,
-      kind,
-      name,
-      callNode: node,
-      seq: [],
-      inputs: [],
-      outputs: [],
-      notes: [],
-      uncertainLines: new Set(),
-      lastMutation: ++this.mutationSeq,
-    };
-    const sa = this.standalone[this.standalone.length - 1];
-    if (sa?.usedDefaults) m.notes.push(`Built with the default arguments of ${sa.fnName}, which is not called in this file.`);
-    if (this.uncertain.length) m.uncertainLines.add(this.uncertain[this.uncertain.length - 1]);
-    this.models.push(m);
-    return m;
-  }
-
-  private touch(m: ModelRec): void {
-    m.lastMutation = ++this.mutationSeq;
-    if (this.uncertain.length) m.uncertainLines.add(this.uncertain[this.uncertain.length - 1]);
-  }
-
-  /** The `name` a model's config declares (`tf.sequential({name: 'mlp'})`): the name users know it by. */
-  private declaredName(m: ModelRec, cfg: V | undefined): void {
-    const name = cfg && cfg.k === 'obj' ? cfg.props.get('name')?.v : undefined;
-    if (name && name.k === 'str' && name.v.trim()) m.name = name.v;
-  }
-
-  private makeSequential(cfg: V | undefined, node: ts.Node): V {
-    const m = this.newModel('sequential', node);
-    this.declaredName(m, cfg);
-    if (cfg && cfg.k === 'obj') {
-      const layers = cfg.props.get('layers')?.v ?? (cfg.open ? UNKNOWN : UNDEF);
-      if (layers.k === 'arr') {
-        for (const it of layers.items) this.modelAdd(m, it, node, true);
-        if (layers.open && !layers.items.some((x) => x.k === 'unknown' && x.reason === SPREAD))
-          m.seq.push({ unknown: 'More layers of this list could not be resolved.', node, op: 'unknown' });
-        if (layers.notes) for (const n of layers.notes) if (!m.notes.includes(n)) m.notes.push(n);
-      } else if (layers.k !== 'undef' && layers.k !== 'null') {
-        m.seq.push({ unknown: (layers.k === 'unknown' && this.reasonOf(layers)) || 'The layers of tf.sequential could not be resolved.', node, op: 'unknown' });
-        if (layers.k === 'unknown' && layers.note && !m.notes.includes(layers.note)) m.notes.push(layers.note);
-      }
-    } else if (cfg && cfg.k !== 'undef' && cfg.k !== 'null') {
-      m.seq.push({ unknown: 'The configuration of tf.sequential could not be resolved.', node, op: 'unknown' });
-    }
-    return { k: 'model', m, node };
-  }
-
-  private modelAdd(m: ModelRec, v: V, node: ts.Node, initial = false): void {
-    if (!initial) this.touch(m);
-    if (m.seq.length >= LIMITS.layersPerModel) {
-      if (!m.capped) {
-        m.capped = true;
-        m.notes.push(`The model has more than ${LIMITS.layersPerModel.toLocaleString('en-US')} layers; only the first ${LIMITS.layersPerModel.toLocaleString('en-US')} are described.`);
-      }
-      return;
-    }
-    if (v.k === 'layer') m.seq.push({ rec: v.rec });
-    else if (v.k === 'model') m.seq.push({ unknown: 'A nested model is not analyzed as a layer.', node: v.node ?? node, op: 'model' });
-    else {
-      let argNode: ts.Node = node;
-      if (isCallExpression(node) && node.arguments[0] && !initial) argNode = stripOuter(node.arguments[0]);
-      const reason = (v.k === 'unknown' ? this.reasonOf(v) : undefined) ?? `${this.shortText(argNode)} could not be resolved to a layer.`;
-      const op = isCallExpression(argNode) ? this.shortText(argNode.expression) : 'unknown';
-      m.seq.push({ unknown: reason, node: v.k === 'unknown' && v.reason === SPREAD ? node : argNode, op });
-      if (v.k === 'unknown' && v.note && !m.notes.includes(v.note)) m.notes.push(v.note);
-    }
-  }
-
-  private makeInput(cfg: V | undefined, node: ts.Node): V {
-    const rec = createLayer(this, { op: 'input', spec: LAYER_FACTORIES.input, cfgArg: cfg, callNode: node });
-    const g: GNode = { id: ++this.graphSeq, rec, inputs: [], applyNode: node };
-    return { k: 'sym', g, node };
-  }
-
-  private applyLayer(rec: LayerRec, x: V | undefined, node: ts.Node): V {
-    if (!x) return UNKNOWN;
-    const ins: GNode[] = [];
-    if (x.k === 'sym') ins.push(x.g);
-    else if (x.k === 'arr' && !x.open && x.items.length && x.items.every((i) => i.k === 'sym')) ins.push(...x.items.map((i) => (i as SymV).g));
-    else if (x.k === 'arr' && x.items.some((i) => i.k === 'sym')) {
-      // Some inputs are symbolic, others unknown: keep the node with the known inputs, marked.
-      ins.push(...x.items.filter((i): i is SymV => i.k === 'sym').map((i) => i.g));
-      const g: GNode = { id: ++this.graphSeq, rec: this.markUnknownInputs(rec), inputs: ins, applyNode: node };
-      return { k: 'sym', g, node };
-    } else return UNKNOWN; // eager apply on a concrete tensor, or unknown input
-    const g: GNode = { id: ++this.graphSeq, rec, inputs: ins, applyNode: node };
-    return { k: 'sym', g, node };
-  }
-
-  private markUnknownInputs(rec: LayerRec): LayerRec {
-    return { ...rec, desc: { ...rec.desc, unknownReason: 'Some inputs of this layer could not be resolved.' } };
-  }
-
-  private applyModel(x: V | undefined, node: ts.Node): V {
-    if (!x || x.k !== 'sym') return UNKNOWN;
-    const rec = newRec(this, 'model', 'unknown', node, undefined);
-    rec.desc.unknownReason = 'A nested model is not analyzed as a layer.';
-    const g: GNode = { id: ++this.graphSeq, rec, inputs: [x.g], applyNode: node };
-    return { k: 'sym', g, node };
-  }
-
-  private makeFunctional(cfg: V | undefined, node: ts.Node): V {
-    const m = this.newModel('functional', node);
-    this.declaredName(m, cfg);
-    const syms = (v: V | undefined): { nodes: GNode[]; missing: boolean } => {
-      if (!v || v.k === 'undef') return { nodes: [], missing: true };
-      if (v.k === 'sym') return { nodes: [v.g], missing: false };
-      if (v.k === 'arr') {
-        const nodes = v.items.filter((i): i is SymV => i.k === 'sym').map((i) => i.g);
-        return { nodes, missing: v.open || nodes.length !== v.items.length };
-      }
-      return { nodes: [], missing: true };
-    };
-    const c = cfg && cfg.k === 'obj' ? cfg : undefined;
-    const ins = syms(c ? c.props.get('inputs')?.v ?? (c.open ? UNKNOWN : UNDEF) : UNKNOWN);
-    const outs = syms(c ? c.props.get('outputs')?.v ?? (c.open ? UNKNOWN : UNDEF) : UNKNOWN);
-    m.inputs = ins.nodes;
-    m.outputs = outs.nodes;
-    if (outs.missing) m.notes.push('Some outputs of the model could not be resolved; the description is incomplete.');
-    else if (ins.missing) m.notes.push('Some inputs of the model could not be resolved.');
-    return { k: 'model', m, node };
-  }
-
-  // ------------------------------------------------------------------------------------------------------
-  // Core API: tf.variable(tf.randomNormal(...)), tf.matMul, .add, .relu()
-
-  private coreInit(op: string, args: V[], node: ts.Node, nameNode: ts.Node | undefined): V {
-    const spec = CORE_INIT_OPS[op];
-    const shapeV = args[0];
-    let shape: (number | undefined)[] | undefined;
-    if (shapeV && shapeV.k === 'arr' && !shapeV.open) shape = shapeV.items.map((x) => (x.k === 'num' ? x.v : undefined));
-    const ref: InitializerRef = {
-      framework: 'tfjs',
-      id: spec.id,
-      args: { ...spec.defaults },
-      unknownArgs: [],
-      falsyArgs: [],
-      explicit: true,
-      form: 'call',
-      span: spanOf(node, this.sf),
-      text: this.shortText(node),
-    };
-    if (nameNode) ref.nameSpan = spanOf(nameNode, this.sf);
-    spec.params.forEach((p, i) => {
-      const v = args[i + 1];
-      if (!v || v.k === 'undef') return;
-      if (v.k === 'num') (ref.args as Record<string, number>)[p] = v.v;
-      else {
-        delete (ref.args as Record<string, number>)[p];
-        ref.unknownArgs.push(p);
-      }
-    });
-    if (op === 'fill' && ref.args.value === undefined && !ref.unknownArgs.includes('value')) ref.unknownArgs.push('value');
-    // randomNormal / truncatedNormal: seed 0 means "no seed" (rand_util.ts:64).
-    const seed = args[4];
-    if (seed && seed.k === 'num') {
-      ref.args.seed = seed.v;
-      if (seed.v === 0 && (op === 'randomNormal' || op === 'truncatedNormal') && seed.node) ref.falsyArgs.push({ name: 'seed', span: spanOf(seed.node, this.sf) });
-    }
-    return { k: 'tinit', ref, shape, node };
-  }
-
-  private weightOf(v: V): { ref: InitializerRef; shape?: (number | undefined)[] } | undefined {
-    if (v.k === 'tinit') return { ref: v.ref, shape: v.shape };
-    if (v.k === 'tvar') {
-      if (v.init) return { ref: v.init.ref, shape: v.init.shape };
-      return {
-        ref: { framework: 'tfjs', id: undefined, args: {}, unknownArgs: [], falsyArgs: [], explicit: true, form: 'call', span: v.node ? spanOf(v.node, this.sf) : undefined },
-        shape: v.shape,
-      };
-    }
-    return undefined;
-  }
-
-  private newCoreGraph(node: ts.Node): CoreGraph {
-    const g: CoreGraph = { id: ++this.graphSeq, nodes: [], startNode: node };
-    let name: string | undefined;
-    for (let p: ts.Node | undefined = node.parent; p; p = p.parent) {
-      if (isFunctionDeclaration(p) || isMethodDeclaration(p)) {
-        if (p.name && isIdentifier(p.name)) name = p.name.text;
-        break;
-      }
-      if ((isArrowFunction(p) || isFunctionExpression(p)) && p.parent) {
-        const n = this.fnNameFromContext(p);
-        if (n) {
-          name = n;
-          break;
-        }
-      }
-    }
-    const m = this.newModel('core', node, name);
-    m.name = name ?? `model@${this.line(node)}`;
-    m.core = g;
-    return g;
-  }
-
-  private coreModel(g: CoreGraph): ModelRec | undefined {
-    return this.models.find((m) => m.core === g);
-  }
-
-  private pushCore(g: CoreGraph, n: CoreGraph['nodes'][number]): CTensorV {
-    const m = this.coreModel(g);
-    if (g.nodes.length >= LIMITS.layersPerModel) {
-      if (m && !m.capped) {
-        m.capped = true;
-        m.notes.push(`The model has more than ${LIMITS.layersPerModel.toLocaleString('en-US')} layers; only the first ${LIMITS.layersPerModel.toLocaleString('en-US')} are described.`);
-      }
-      return { k: 'ct', g, last: g.nodes.length - 1 };
-    }
-    g.nodes.push(n);
-    if (m) this.touch(m);
-    return { k: 'ct', g, last: g.nodes.length - 1 };
-  }
-
-  private coreMatMul(a: V, b: V, node: ts.Node, tA?: V, tB?: V): V {
-    const w = this.weightOf(b);
-    if (!w) {
-      if (a.k === 'ct') return this.coreUnmodeled(a, 'matMul', node);
-      return UNKNOWN;
-    }
-    if (tA && tA.k !== 'undef' && !(tA.k === 'bool' && !tA.v)) return a.k === 'ct' ? this.coreUnmodeled(a, 'matMul', node) : UNKNOWN;
-    const transB = tB && tB.k === 'bool' ? tB.v : tB && tB.k !== 'undef' ? undefined : false;
-    const shape = w.shape;
-    let inF: number | undefined;
-    let outF: number | undefined;
-    if (shape && shape.length === 2 && transB !== undefined) [inF, outF] = transB ? [shape[1], shape[0]] : [shape[0], shape[1]];
-    const g = a.k === 'ct' ? a.g : this.newCoreGraph(node);
-    return this.pushCore(g, {
-      kind: 'dense',
-      op: 'matMul',
-      inputs: a.k === 'ct' ? [a.last] : [],
-      span: spanOf(node, this.sf),
-      inFeatures: inF,
-      outFeatures: outF,
-      kernel: { ...w.ref, args: { ...w.ref.args } },
-      activation: { id: 'linear', explicit: false },
-    });
-  }
-
-  private coreAdd(a: V, b: V, node: ts.Node): V {
-    if (a.k !== 'ct' && b.k === 'ct') [a, b] = [b, a];
-    if (a.k !== 'ct') return UNKNOWN;
-    const last = a.g.nodes[a.last];
-    const w = this.weightOf(b);
-    if (w && last && last.kind === 'dense' && !last.bias && !last.activation?.explicit && a.last === a.g.nodes.length - 1) {
-      last.bias = { ...w.ref, args: { ...w.ref.args } };
-      return a;
-    }
-    if (b.k === 'ct' && b.g === a.g) {
-      return this.pushCore(a.g, { kind: 'add', op: 'add', inputs: [a.last, b.last], span: spanOf(node, this.sf) });
-    }
-    return this.coreUnmodeled(a, 'add', node);
-  }
-
-  private coreActivation(x: V, op: string, node: ts.Node, alphaArg?: V): V {
-    if (x.k !== 'ct') return UNKNOWN;
-    const spec = CORE_ACTIVATIONS[op];
-    let alpha = spec.alpha;
-    if (op === 'leakyRelu' && alphaArg && alphaArg.k !== 'undef') alpha = alphaArg.k === 'num' ? alphaArg.v : undefined;
-    const act = {
-      id: op === 'leakyRelu' && alpha === undefined ? undefined : spec.id,
-      alpha,
-      explicit: true,
-      span: spanOf(node, this.sf),
-      text: this.shortText(node),
-    };
-    const last = x.g.nodes[x.last];
-    if (last && (last.kind === 'dense' || last.kind === 'add') && !last.activation?.explicit && x.last === x.g.nodes.length - 1) {
-      last.activation = act;
-      return x;
-    }
-    return this.pushCore(x.g, { kind: 'activation', op, inputs: [x.last], span: spanOf(node, this.sf), activation: act });
-  }
-
-  private coreDropout(x: V, rate: V | undefined, node: ts.Node): V {
-    if (x.k !== 'ct') return UNKNOWN;
-    return this.pushCore(x.g, { kind: 'dropout', op: 'dropout', inputs: [x.last], span: spanOf(node, this.sf), rate: rate && rate.k === 'num' ? rate.v : undefined });
-  }
-
-  private coreUnmodeled(x: CTensorV, op: string, node: ts.Node): V {
-    return this.pushCore(x.g, { kind: 'unknown', op, inputs: [x.last], span: spanOf(node, this.sf), unknownReason: `tf.${op} is not modeled in core-API models.` });
-  }
-
-  /** `init.mul(k)` / `tf.mul(init, k)`: scale a known initial distribution. */
-  private coreScale(op: string, a: V, b: V, node: ts.Node): V {
-    if (a.k === 'num' && (b.k === 'tinit' || b.k === 'tvar') && op === 'mul') [a, b] = [b, a];
-    if ((a.k === 'tinit' || (a.k === 'tvar' && a.init)) && b.k === 'num') {
-      const t = a.k === 'tinit' ? a : a.init!;
-      const k = op === 'mul' ? b.v : 1 / b.v;
-      const args = { ...t.ref.args };
-      const unknownArgs = [...t.ref.unknownArgs];
-      if (args.mean !== undefined) args.mean *= k;
-      if (args.stddev !== undefined) args.stddev *= Math.abs(k);
-      if (args.value !== undefined) args.value *= k;
-      if (args.minval !== undefined && args.maxval !== undefined) {
-        const lo = args.minval * k;
-        const hi = args.maxval * k;
-        args.minval = Math.min(lo, hi);
-        args.maxval = Math.max(lo, hi);
-      }
-      const ref: InitializerRef = { ...t.ref, args, unknownArgs, span: spanOf(node, this.sf), text: this.shortText(node) };
-      return { k: 'tinit', ref, shape: t.shape, node };
-    }
-    if (a.k === 'ct') return this.coreUnmodeled(a, op, node);
-    return UNKNOWN;
-  }
-
-  private coreMethod(recv: V, key: string, args: V[], node: ts.Node, nameNode: ts.Node | undefined): V {
-    if (key === 'matMul') return this.coreMatMul(recv, args[0] ?? UNKNOWN, node, args[1], args[2]);
-    if (recv.k === 'unknown') return this.unknownCall(node, args);
-    if (key === 'add') return this.coreAdd(recv, args[0] ?? UNKNOWN, node);
-    if (key === 'mul' || key === 'div') return this.coreScale(key, recv, args[0] ?? UNKNOWN, node);
-    if (CORE_ACTIVATIONS[key]) return this.coreActivation(recv, key, node, args[0]);
-    if (recv.k === 'ct') {
-      if (key === 'reshape' || key === 'flatten' || key === 'asType' || key === 'clone' || key === 'toFloat') return recv;
-      if (CORE_UNMODELED_OPS.has(key)) return this.coreUnmodeled(recv, key, node);
-    }
-    void nameNode;
-    return UNKNOWN;
-  }
 }

@@ -246,78 +246,20 @@ function describe(ctx: Ctx, rec: LayerRec, view: View, outer: View, spec: Factor
     case 'dense': {
       sp.units = numOpt(view, 'units');
       readSlot(ctx, rec, view, 'kernel', 'kernelInitializer', kind);
-      readBias(ctx, rec, view, kind);
-      d.activation = activationOpt(ctx, view, 'activation', LINEAR, LINEAR);
+      readBiasAndActivation(ctx, rec, view, kind);
       break;
     }
     case 'conv':
     case 'convTranspose':
     case 'depthwiseConv':
-    case 'separableConv': {
-      const n = rec.rank ?? 2;
-      sp.kernelSize = tupleOpt(view, 'kernelSize', n, undefined);
-      if (sp.kernelSize) d.kernelSize = sp.kernelSize;
-      sp.strides = tupleOpt(view, 'strides', n, Array.from({ length: n }, () => 1));
-      sp.dilation = tupleOpt(view, 'dilationRate', n, Array.from({ length: n }, () => 1));
-      sp.padding = strOpt(view, 'padding', 'valid');
-      if (sp.strides) d.strides = sp.strides;
-      if (kind === 'depthwiseConv') {
-        sp.depthMultiplier = numOpt(view, 'depthMultiplier', 1);
-        d.depthMultiplier = sp.depthMultiplier;
-        readSlot(ctx, rec, view, 'kernel', 'depthwiseInitializer', kind);
-        const ki = get(view, 'kernelInitializer');
-        if (ki.prop) ctx.problem('tfjs ignores kernelInitializer on depthwiseConv2d: the kernel uses depthwiseInitializer.', ki.prop.el ?? rec.callNode);
-      } else if (kind === 'separableConv') {
-        sp.filters = numOpt(view, 'filters');
-        sp.depthMultiplier = numOpt(view, 'depthMultiplier', 1);
-        d.depthMultiplier = sp.depthMultiplier;
-        const dw = readSlot(ctx, rec, view, 'kernel', 'depthwiseInitializer', kind);
-        // tfjs 4.x builds the pointwise initializer from depthwiseInitializer (convolutional.ts:1104-1105).
-        const pw: SlotSrc = dw.ref.form === 'default' ? { ref: defaultInitializerRef('tfjs', kind, 'pointwise')!, propName: 'depthwiseInitializer' } : { ...dw, ref: { ...dw.ref } };
-        rec.slots.set('pointwise', pw);
-        d.pointwise = pw.ref;
-        const pi = get(view, 'pointwiseInitializer');
-        if (pi.prop) ctx.problem('tfjs 4.x ignores pointwiseInitializer: the pointwise kernel uses depthwiseInitializer (tfjs PR #8564).', pi.prop.el ?? rec.callNode);
-        const ki = get(view, 'kernelInitializer');
-        if (ki.prop && ki.v.k !== 'undef' && ki.v.k !== 'null') ctx.problem('tfjs throws: kernelInitializer is invalid for separableConv2d (use depthwiseInitializer).', ki.prop.el ?? rec.callNode);
-      } else {
-        sp.filters = numOpt(view, 'filters');
-        readSlot(ctx, rec, view, 'kernel', 'kernelInitializer', kind);
-      }
-      readBias(ctx, rec, view, kind);
-      d.activation = activationOpt(ctx, view, 'activation', LINEAR, LINEAR);
+    case 'separableConv':
+      describeConv(ctx, rec, view, kind);
       break;
-    }
     case 'simpleRNN':
     case 'lstm':
-    case 'gru': {
-      sp.units = numOpt(view, 'units');
-      const tanh: ActivationRef = { id: 'tanh', explicit: false };
-      // SimpleRNN: `activation == null ? 'tanh'`; LSTM/GRU: `=== undefined ? 'tanh'` (null gives linear).
-      d.activation = activationOpt(ctx, view, 'activation', tanh, kind === 'simpleRNN' ? tanh : LINEAR);
-      if (kind !== 'simpleRNN') {
-        const hs: ActivationRef = { id: 'hardSigmoid', explicit: false };
-        d.recurrentActivation = activationOpt(ctx, view, 'recurrentActivation', hs, LINEAR);
-      }
-      readSlot(ctx, rec, view, 'kernel', 'kernelInitializer', kind);
-      readSlot(ctx, rec, view, 'recurrent', 'recurrentInitializer', kind);
-      readBias(ctx, rec, view, kind);
-      const rs = rec.outerCfg || outer !== view ? boolOpt(outer, 'returnSequences', false) : boolOpt(view, 'returnSequences', false);
-      sp.returnSequences = rs;
-      d.returnSequences = rs;
-      if (kind === 'lstm') {
-        const ufb = get(view, 'unitForgetBias');
-        rec.options.set('unitForgetBias', ufb.prop);
-        d.unitForgetBiasExplicit = !!ufb.prop;
-        if (ufb.v.k === 'bool') d.unitForgetBias = ufb.v.v;
-        else if (ufb.v.k === 'undef' || ufb.v.k === 'null') d.unitForgetBias = FRAMEWORK_FACTS.tfjs.lstmUnitForgetBiasDefault;
-        else if (ufb.v.k === 'num' || ufb.v.k === 'str') d.unitForgetBias = !!ufb.v.v;
-        else d.unitForgetBias = undefined;
-      }
-      if (kind === 'gru' && boolOpt(view, 'resetAfter', false) === true)
-        ctx.problem('tfjs throws: GRUCell does not support resetAfter: true.', get(view, 'resetAfter').prop?.el ?? rec.callNode);
+    case 'gru':
+      describeRecurrent(ctx, rec, view, outer, kind);
       break;
-    }
     case 'embedding': {
       sp.units = numOpt(view, 'inputDim');
       sp.outputDim = numOpt(view, 'outputDim');
@@ -376,10 +318,84 @@ function describe(ctx: Ctx, rec: LayerRec, view: View, outer: View, spec: Factor
   }
 }
 
+/** The bias and the activation (linear by default) of a dense or convolutional layer. */
+function readBiasAndActivation(ctx: Ctx, rec: LayerRec, view: View, kind: LayerKind): void {
+  readBias(ctx, rec, view, kind);
+  rec.desc.activation = activationOpt(ctx, view, 'activation', LINEAR, LINEAR);
+}
+
 function readBias(ctx: Ctx, rec: LayerRec, view: View, kind: LayerKind): void {
   const ub = boolOpt(view, 'useBias', true);
   rec.desc.useBias = ub;
   if (ub !== false) readSlot(ctx, rec, view, 'bias', 'biasInitializer', kind);
+}
+
+/** A convolution's window, channels and kernels (depthwise and separable kernels as tfjs 4.x reads them). */
+function describeConv(ctx: Ctx, rec: LayerRec, view: View, kind: LayerKind): void {
+  const sp = rec.shape;
+  const d = rec.desc;
+  const n = rec.rank ?? 2;
+  sp.kernelSize = tupleOpt(view, 'kernelSize', n, undefined);
+  if (sp.kernelSize) d.kernelSize = sp.kernelSize;
+  sp.strides = tupleOpt(view, 'strides', n, Array.from({ length: n }, () => 1));
+  sp.dilation = tupleOpt(view, 'dilationRate', n, Array.from({ length: n }, () => 1));
+  sp.padding = strOpt(view, 'padding', 'valid');
+  if (sp.strides) d.strides = sp.strides;
+  if (kind === 'depthwiseConv' || kind === 'separableConv') {
+    sp.depthMultiplier = numOpt(view, 'depthMultiplier', 1);
+    d.depthMultiplier = sp.depthMultiplier;
+  }
+  if (kind === 'depthwiseConv') {
+    readSlot(ctx, rec, view, 'kernel', 'depthwiseInitializer', kind);
+    const ki = get(view, 'kernelInitializer');
+    if (ki.prop) ctx.problem('tfjs ignores kernelInitializer on depthwiseConv2d: the kernel uses depthwiseInitializer.', ki.prop.el ?? rec.callNode);
+  } else if (kind === 'separableConv') {
+    sp.filters = numOpt(view, 'filters');
+    const dw = readSlot(ctx, rec, view, 'kernel', 'depthwiseInitializer', kind);
+    // tfjs 4.x builds the pointwise initializer from depthwiseInitializer (convolutional.ts:1104-1105).
+    const pw: SlotSrc = dw.ref.form === 'default' ? { ref: defaultInitializerRef('tfjs', kind, 'pointwise')!, propName: 'depthwiseInitializer' } : { ...dw, ref: { ...dw.ref } };
+    rec.slots.set('pointwise', pw);
+    d.pointwise = pw.ref;
+    const pi = get(view, 'pointwiseInitializer');
+    if (pi.prop) ctx.problem('tfjs 4.x ignores pointwiseInitializer: the pointwise kernel uses depthwiseInitializer (tfjs PR #8564).', pi.prop.el ?? rec.callNode);
+    const ki = get(view, 'kernelInitializer');
+    if (ki.prop && ki.v.k !== 'undef' && ki.v.k !== 'null') ctx.problem('tfjs throws: kernelInitializer is invalid for separableConv2d (use depthwiseInitializer).', ki.prop.el ?? rec.callNode);
+  } else {
+    sp.filters = numOpt(view, 'filters');
+    readSlot(ctx, rec, view, 'kernel', 'kernelInitializer', kind);
+  }
+  readBiasAndActivation(ctx, rec, view, kind);
+}
+
+/** A recurrent layer's activations, kernels, bias, returnSequences and (LSTM) unitForgetBias. */
+function describeRecurrent(ctx: Ctx, rec: LayerRec, view: View, outer: View, kind: LayerKind): void {
+  const sp = rec.shape;
+  const d = rec.desc;
+  sp.units = numOpt(view, 'units');
+  const tanh: ActivationRef = { id: 'tanh', explicit: false };
+  // SimpleRNN: `activation == null ? 'tanh'`; LSTM/GRU: `=== undefined ? 'tanh'` (null gives linear).
+  d.activation = activationOpt(ctx, view, 'activation', tanh, kind === 'simpleRNN' ? tanh : LINEAR);
+  if (kind !== 'simpleRNN') {
+    const hs: ActivationRef = { id: 'hardSigmoid', explicit: false };
+    d.recurrentActivation = activationOpt(ctx, view, 'recurrentActivation', hs, LINEAR);
+  }
+  readSlot(ctx, rec, view, 'kernel', 'kernelInitializer', kind);
+  readSlot(ctx, rec, view, 'recurrent', 'recurrentInitializer', kind);
+  readBias(ctx, rec, view, kind);
+  const rs = rec.outerCfg || outer !== view ? boolOpt(outer, 'returnSequences', false) : boolOpt(view, 'returnSequences', false);
+  sp.returnSequences = rs;
+  d.returnSequences = rs;
+  if (kind === 'lstm') {
+    const ufb = get(view, 'unitForgetBias');
+    rec.options.set('unitForgetBias', ufb.prop);
+    d.unitForgetBiasExplicit = !!ufb.prop;
+    if (ufb.v.k === 'bool') d.unitForgetBias = ufb.v.v;
+    else if (ufb.v.k === 'undef' || ufb.v.k === 'null') d.unitForgetBias = FRAMEWORK_FACTS.tfjs.lstmUnitForgetBiasDefault;
+    else if (ufb.v.k === 'num' || ufb.v.k === 'str') d.unitForgetBias = !!ufb.v.v;
+    else d.unitForgetBias = undefined;
+  }
+  if (kind === 'gru' && boolOpt(view, 'resetAfter', false) === true)
+    ctx.problem('tfjs throws: GRUCell does not support resetAfter: true.', get(view, 'resetAfter').prop?.el ?? rec.callNode);
 }
 
 function describeUnknown(rec: LayerRec, view: View): void {

@@ -3,7 +3,8 @@
  * (`convOutputLength` / `deconvLength` in utils/conv_utils.ts, pooling defaults in layers/pooling.ts).
  * A dimension that cannot be computed is undefined; a shape of unknown rank keeps only its last dimension.
  */
-import { convOutputLength, deconvOutputLength, mulDims } from '../../core/conv-shapes';
+import { mulDims } from '../../core/conv-shapes';
+import { convOutput, poolSpatial, recurrentDims, recurrentWidth, splitChannels, timeStepsOf } from '../shared/keras-layers';
 import type { LayerRec } from './values';
 
 export type Dim = number | undefined;
@@ -27,8 +28,6 @@ export function lastOf(s: Shape | undefined): number | undefined {
   if (s.dims) return s.dims.length ? s.dims[s.dims.length - 1] : undefined;
   return s.last;
 }
-
-const deconvLength = deconvOutputLength;
 
 /** Infers the output shape and feature counts of one layer from its input shapes. */
 export function inferLayer(rec: LayerRec, ins: Shape[]): Inferred {
@@ -62,46 +61,29 @@ function inferCore(rec: LayerRec, ins: Shape[]): Inferred {
     case 'gru': {
       // outFeatures is the layer's own units (what its weights are shaped by); a bidirectional wrapper with
       // mergeMode 'concat' doubles only the width its consumers see.
-      const factor = rec.wrapper === 'bidirectional' ? rec.mergeFactor : 1;
       const units = sp.units;
-      const u = units !== undefined && factor !== undefined ? units * factor : undefined;
-      const T = inp.dims && inp.dims.length === 2 ? inp.dims[0] : undefined;
-      let out: Shape;
-      if (sp.returnSequences === true) out = inp.dims && inp.dims.length === 2 ? { dims: [inp.dims[0], u] } : { last: u };
-      else if (sp.returnSequences === false) out = { dims: [u] };
-      else out = { last: u };
-      return { out, inFeatures: F, outFeatures: units, timeSteps: T };
+      const u = recurrentWidth(units, rec.wrapper, rec.mergeFactor);
+      const dims = recurrentDims(inp.dims, u, sp.returnSequences);
+      return { out: dims ? { dims } : { last: u }, inFeatures: F, outFeatures: units, timeSteps: timeStepsOf(inp.dims) };
     }
     case 'conv':
     case 'convTranspose':
     case 'depthwiseConv':
     case 'separableConv': {
-      const n = rec.rank ?? 2;
       const cf = sp.channelsFirst === true;
-      const rankOk = inp.dims !== undefined && inp.dims.length === n + 1;
-      const C = cf ? (rankOk ? inp.dims![0] : undefined) : F;
-      const outC = rec.kind === 'depthwiseConv' ? mulDims(C, sp.depthMultiplier) : sp.filters;
-      if (!rankOk || sp.channelsFirst === undefined) {
+      const layer = { ...sp, kind: rec.kind, rank: rec.rank ?? 2, channelsFirst: cf, filters: sp.filters, depthMultiplier: sp.depthMultiplier };
+      const { inChannels: C, outChannels: outC, dims } = convOutput(layer, inp.dims, F);
+      // tfjs: a data format that is not known leaves the output unknown.
+      if (!dims || sp.channelsFirst === undefined) {
         return { out: cf || sp.channelsFirst === undefined ? {} : { last: outC }, inFeatures: C, outFeatures: outC };
       }
-      const spatialIn = cf ? inp.dims!.slice(1) : inp.dims!.slice(0, n);
-      const spatial: Dim[] = spatialIn.map((len, i) =>
-        rec.kind === 'convTranspose'
-          ? deconvLength(len, sp.strides?.[i], sp.kernelSize?.[i], sp.padding)
-          : convOutputLength(len, sp.kernelSize?.[i], sp.padding, sp.strides?.[i], sp.dilation?.[i]),
-      );
-      return { out: { dims: cf ? [outC, ...spatial] : [...spatial, outC] }, inFeatures: C, outFeatures: outC };
+      return { out: { dims }, inFeatures: C, outFeatures: outC };
     }
     case 'pooling': {
-      const n = rec.rank ?? 2;
       const cf = sp.channelsFirst === true;
-      const rankOk = inp.dims !== undefined && inp.dims.length === n + 1;
-      const C = cf ? (rankOk ? inp.dims![0] : undefined) : F;
-      if (!rankOk) return { out: cf ? {} : { last: C }, inFeatures: C, outFeatures: C };
-      const spatialIn = cf ? inp.dims!.slice(1) : inp.dims!.slice(0, n);
-      const spatial = spatialIn.map((len, i) =>
-        convOutputLength(len, sp.poolSize?.[i], sp.padding, sp.strides?.[i], 1),
-      );
+      const { channels: C, spatial: spatialIn } = splitChannels(inp.dims, rec.rank ?? 2, cf, F);
+      if (!spatialIn) return { out: cf ? {} : { last: C }, inFeatures: C, outFeatures: C };
+      const spatial = poolSpatial(spatialIn, { kernelSize: sp.poolSize, strides: sp.strides, padding: sp.padding });
       return { out: { dims: cf ? [C, ...spatial] : [...spatial, C] }, inFeatures: C, outFeatures: C };
     }
     case 'globalPooling': {

@@ -6,6 +6,7 @@
  */
 import type { InitializerArgs, LayerKind } from '../../core/model';
 import { allInitializers, type WeightSlot } from '../../core/initializers';
+import { resolveActivation } from '../../core/activations';
 
 export interface FactorySpec {
   kind: LayerKind;
@@ -251,18 +252,13 @@ export const CORE_INIT_OPS: Readonly<Record<string, { id: string; params: (keyof
   fill: { id: 'constant', params: ['value'], defaults: {} },
 };
 
-/** Core activation ops (`tf.relu(x)` / `x.relu()`) → tfjs activation id and default parameter. */
+/** Core activation ops (`tf.relu(x)` / `x.relu()`) spelled as the tfjs activation names of core/activations.ts. */
+const CORE_ACTIVATION_OPS = ['relu', 'relu6', 'elu', 'selu', 'sigmoid', 'tanh', 'softplus', 'softmax', 'logSoftmax'];
+
+/** Core activation ops → tfjs activation id and default parameter. */
 export const CORE_ACTIVATIONS: Readonly<Record<string, { id: string; alpha?: number }>> = {
-  relu: { id: 'relu' },
-  relu6: { id: 'relu6' },
-  elu: { id: 'elu', alpha: 1 },
-  selu: { id: 'selu' },
-  sigmoid: { id: 'sigmoid' },
-  tanh: { id: 'tanh' },
-  softplus: { id: 'softplus' },
-  softmax: { id: 'softmax' },
-  logSoftmax: { id: 'logSoftmax' },
-  // tfjs-core ops/leaky_relu.ts:45 defaults alpha to 0.2 (the layer uses 0.3).
+  ...Object.fromEntries(CORE_ACTIVATION_OPS.map((op) => [op, resolveActivation('tfjs', op)!])),
+  // tfjs-core ops/leaky_relu.ts:45 defaults alpha to 0.2 (the layer uses 0.3; 'leakyRelu' is no activation name).
   leakyRelu: { id: 'leakyRelu', alpha: 0.2 },
 };
 

@@ -187,6 +187,8 @@ export type V =
 
 export const UNKNOWN: UnknownV = Object.freeze({ k: 'unknown' }) as UnknownV;
 export const UNDEF: UndefV = Object.freeze({ k: 'undef' }) as UndefV;
+/** The `reason` of an unknown item that stands for a spread (`...xs`) whose elements are not known. */
+export const SPREAD = 'spread';
 export const NULL: NullV = Object.freeze({ k: 'null' }) as NullV;
 
 export function unknown(reason?: string, note?: string): UnknownV {
