@@ -286,7 +286,8 @@ describe('InitLens in VS Code (code-server + chromium)', { timeout: 30 * 60_000 
           // The list is sorted by activation time and virtualized: InitLens' row exists only once scrolled into view.
           const list = page.locator('.runtime-extensions-editor .monaco-list').first();
           await list.waitFor({ timeout: 20_000 });
-          const row = page.locator('.runtime-extensions-editor .monaco-list-row').filter({ hasText: 'InitLens' });
+          // The driver's row ("InitLens e2e test driver", Node host) matches 'InitLens' too: it is not the one asked about.
+          const row = page.locator('.runtime-extensions-editor .monaco-list-row').filter({ hasText: 'InitLens' }).filter({ hasNotText: 'e2e test driver' });
           for (let tries = 0; (await row.count()) === 0; tries++) {
             if (tries > 100) throw new Error('no InitLens row in Running Extensions after scrolling the whole list');
             const box = (await list.boundingBox())!;

@@ -95,7 +95,7 @@ export const tests: InHostTest[] = [
       assert.match(text, /\| layer gain \| ×0\.39 forward · ×[\d.]+ backward \|/);
       const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 10);
       const mine = lenses.filter((l) => l.command?.title.startsWith('InitLens:') || l.command?.command === 'initlens.preview');
-      assert.match(mine[0]?.command?.title ?? '', /^InitLens: 10 layers · signal ×0\.0\d+ after 8 weighted layers/);
+      assert.match(mine[0]?.command?.title ?? '', /^InitLens: 10 layers · signal ×(?:0\.00\d+|\d(?:\.\d)?e-4) after 8 weighted layers/);
       await revertAndClose(doc);
     },
   },
