@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Renders `initlens check` output (ANSI colours) to media/cli.png with headless Chromium, for the README.
-Usage: python3 scripts/cli-screenshot.py   (needs Debian's chromium)"""
+Usage: python3 scripts/cli_screenshot.py   (needs Debian's chromium)"""
 import html, re, subprocess, sys, tempfile, os
 
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
