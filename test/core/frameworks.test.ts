@@ -104,6 +104,14 @@ for (const fw of EVERY_FRAMEWORK) {
       }
     });
 
+    test('the plain normal the preview writes (plainNormal) realizes an untruncated normal of variance stddev²', () => {
+      const ref = { framework: fw, id: sem.plainNormal, args: { mean: 0, stddev: 0.0123 }, unknownArgs: [], falsyArgs: [], explicit: true, form: 'factory' as const };
+      const r = realize(ref, { fanIn: 64, fanOut: 32, shape: [64, 32] });
+      assert.equal(r?.distribution, 'normal', `${sem.plainNormal} samples ${r?.distribution}`);
+      assert.equal(r!.mean, 0);
+      assert.ok(Math.abs(r!.variance - 0.0123 ** 2) <= 1e-15, `variance ${r!.variance}`);
+    });
+
     test('every VarianceScaling spec samples a law the framework defines', () => {
       const vsSpecs = allInitializers(fw).filter((s) => s.kind === 'varianceScaling');
       if (vsSpecs.length === 0) return;

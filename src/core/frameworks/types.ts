@@ -154,4 +154,9 @@ export interface FrameworkSemantics {
   weightLayout(layer: LayerNode, slot: WeightSlot): WeightLayout | string;
   realize: RealizeRules;
   recommend(q: RecommendQuery): { id: string; args?: InitializerArgs };
+  /**
+   * The plain (untruncated) normal initializer, whose variance is exactly stddev²: what the preview writes for an
+   * LSUV-computed or alternative std (its arguments are `{ mean, stddev }`).
+   */
+  plainNormal: string;
 }

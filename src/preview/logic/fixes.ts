@@ -6,6 +6,7 @@
  *
  * Pure: no vscode import.
  */
+import { FRAMEWORKS } from '../../core/frameworks';
 import type { Finding, Fix, FixIntent } from '../../core/findings';
 import type { InitializerArgs, LayerKind, Model } from '../../core/model';
 import type { FileReport } from '../../core/report';
@@ -85,18 +86,9 @@ export function resolveFixIds(report: FileReport, model: Model, fixIds: readonly
  */
 export const LSUV_KINDS: ReadonlySet<LayerKind> = new Set<LayerKind>(['dense', 'conv', 'convTranspose', 'depthwiseConv']);
 
-/** The plain normal initializer of each framework and its arguments for a standard deviation. */
+/** The plain normal initializer of the framework (the registry's `plainNormal`) and its arguments for a standard deviation. */
 export function normalInitializer(framework: Model['framework'], std: number): { to: string; args: InitializerArgs } {
-  const s = roundStd(std);
-  switch (framework) {
-    case 'tfjs':
-      // tf.initializers.randomNormal is an untruncated normal: its variance is exactly stddev² (truncatedNormal is not).
-      return { to: 'randomNormal', args: { mean: 0, stddev: s } };
-    case 'keras':
-      return { to: 'random_normal', args: { mean: 0, stddev: s } };
-    case 'pytorch':
-      return { to: 'normal_', args: { mean: 0, stddev: s } };
-  }
+  return { to: FRAMEWORKS[framework].plainNormal, args: { mean: 0, stddev: roundStd(std) } };
 }
 
 /** Four significant digits: what a person would write, and within 0.05% of the computed value. */

@@ -66,6 +66,7 @@ export const KERAS: FrameworkSemantics = {
   },
   // Keep the distribution the user chose (its truncated normal is corrected, §2.2); LeCun for SELU is lecun_normal
   // (Klambauer et al. 2017).
+  plainNormal: 'random_normal',
   recommend: ({ target, normal }) => {
     if (target === 'orthogonal') return { id: 'orthogonal' };
     if (target === 'lecun') return { id: 'lecun_normal' };

@@ -52,6 +52,7 @@ export const PYTORCH: FrameworkSemantics = {
   },
   // kaiming_/xavier_ of the same distribution; LeCun is kaiming_normal_(nonlinearity='linear'), as the
   // calculate_gain docstring advises for SELU (§3.1).
+  plainNormal: 'normal_',
   recommend: ({ target, normal, alpha }) => {
     if (target === 'orthogonal') return { id: 'orthogonal_' };
     if (target === 'lecun') return { id: 'kaiming_normal_', args: { nonlinearity: 'linear' } };

@@ -72,5 +72,7 @@ export const TFJS: FrameworkSemantics = {
     },
   },
   // Always the uniform variant: the 'normal' ones realize 0.774× the variance (reference §0.1 #2), the uniform ones are exact.
+  // tf.initializers.randomNormal is an untruncated normal (truncatedNormal is not): initializers.ts RandomNormal.
+  plainNormal: 'randomNormal',
   recommend: ({ target }) => ({ id: { he: 'heUniform', glorot: 'glorotUniform', lecun: 'leCunUniform', orthogonal: 'orthogonal' }[target] }),
 };
