@@ -14,8 +14,14 @@ export type { InHostResult, InHostTest } from '../driver/api';
  * extension host: platform node, `vscode` external, inline source maps.
  */
 export async function bundleSuite(suiteEntry: string, outfile: string): Promise<string> {
+  await bundleForHost(path.resolve(suiteEntry), outfile);
+  return outfile;
+}
+
+/** One CommonJS file for the extension host's Node: `vscode` external, inline source maps. */
+async function bundleForHost(entry: string, outfile: string): Promise<void> {
   await esbuild.build({
-    entryPoints: [path.resolve(suiteEntry)],
+    entryPoints: [entry],
     outfile,
     bundle: true,
     platform: 'node',
@@ -25,7 +31,6 @@ export async function bundleSuite(suiteEntry: string, outfile: string): Promise<
     sourcemap: 'inline',
     logLevel: 'silent',
   });
-  return outfile;
 }
 
 /**
@@ -35,17 +40,7 @@ export async function bundleSuite(suiteEntry: string, outfile: string): Promise<
 export async function stageDriver(dir: string): Promise<string> {
   mkdirSync(path.join(dir, 'out'), { recursive: true });
   copyFileSync(path.join(DRIVER_DIR, 'package.json'), path.join(dir, 'package.json'));
-  await esbuild.build({
-    entryPoints: [path.join(DRIVER_DIR, 'src', 'extension.ts')],
-    outfile: path.join(dir, 'out', 'extension.js'),
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: ['vscode'],
-    sourcemap: 'inline',
-    logLevel: 'silent',
-  });
+  await bundleForHost(path.join(DRIVER_DIR, 'src', 'extension.ts'), path.join(dir, 'out', 'extension.js'));
   return dir;
 }
 
