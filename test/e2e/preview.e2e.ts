@@ -53,7 +53,22 @@ describe('preview panel in code-server', { timeout: 15 * 60_000 }, () => {
 
     // The CodeLens "Preview" above the model.
     const lens = page.locator('.contentWidgets .codelens-decoration a, .codelens-decoration a', { hasText: /^Preview$/ }).first();
-    await lens.waitFor({ state: 'visible', timeout: 60_000 });
+    const shown = await lens.waitFor({ state: 'visible', timeout: 30_000 }).then(
+      () => true,
+      () => false,
+    );
+    if (!shown) {
+      // Seen once in a fresh-clone CI run (not reproduced in 3 reruns): diagnostics on screen, no CodeLens after 60 s.
+      // Keep what the editor showed, then do what a user would (an edit and its undo, so VS Code asks for the lenses
+      // again): the lens must then appear, so a provider that never gives one still fails here.
+      await wb.screenshot('preview-0-no-codelens');
+      console.log('[e2e] no CodeLens "Preview" after 30 s: typing and undoing a space in the editor, then waiting again');
+      await page.locator('.monaco-editor .view-lines').first().click();
+      await page.keyboard.press('End');
+      await page.keyboard.type(' ');
+      await page.keyboard.press('Backspace');
+      await lens.waitFor({ state: 'visible', timeout: 60_000 });
+    }
     await wb.screenshot('preview-0-editor');
     await lens.click();
 
