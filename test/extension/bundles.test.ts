@@ -278,10 +278,12 @@ for (const [label, load] of [
     });
 
     test('settings apply without a reload: a rule turned off, a severity raised, the extension disabled', async () => {
-      host.setConfig({ 'initlens.rules': { 'relu-needs-he': 'off', 'vanishing-signal': 'error' } });
+      const rules = { 'relu-needs-he': 'off', 'vanishing-signal': 'error' };
+      host.setConfig({ 'initlens.rules': rules });
       const ds = await diagnosticsFor(host, doc, (x) => x.length === 1 && codeOf(x[0]) === 'vanishing-signal' && x[0].severity === 0, 'only vanishing-signal, as an error');
       assert.equal(ds.length, 1);
-      host.setConfig({ 'initlens.enable': false });
+      // `enable` alone changes (the rules stay): a cached check for the same options must not bring diagnostics back.
+      host.setConfig({ 'initlens.rules': rules, 'initlens.enable': false });
       await until(() => !host.diagnostics.has(doc.uri.toString()), 5000, 'diagnostics cleared');
       host.setConfig({});
       await diagnosticsFor(host, doc, (x) => x.length === 7, 'diagnostics back');
