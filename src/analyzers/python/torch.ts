@@ -513,14 +513,6 @@ export const TENSOR_UNMODELLED_METHODS = new Set([
   'geometric_', 'random_', 'masked_fill_', 'index_fill_', 'scatter_', 'set_', 't_', 'transpose_', 'abs_', 'neg_',
 ]);
 
-/** The keyword names of a PyTorch initializer argument, as a fix writes them, per function. */
-export function torchArgName(fn: string, key: keyof InitializerArgs, method: boolean): string | undefined {
-  const spec = method ? TENSOR_INIT_METHODS[fn] : TORCH_INIT_FNS[fn];
-  if (!spec) return undefined;
-  for (const [kw, k] of Object.entries(spec.keywords)) if (k === key) return kw;
-  return undefined;
-}
-
 // -------------------------------------------------------------------------------------------------------------
 // Functions applied to tensors in forward()
 

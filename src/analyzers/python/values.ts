@@ -5,7 +5,7 @@
  * parameters (the targets of initialization code) and Keras initializer objects. `unknown` is what could not be
  * decided; it is never guessed.
  */
-import type { ActivationRef, Framework, InitializerRef, LayerKind, Span } from '../../core/model';
+import type { ActivationRef, InitializerRef, LayerKind, Span } from '../../core/model';
 import type { Node } from './syntax';
 
 export type Dim = number | undefined;
@@ -343,12 +343,6 @@ export function identical(a: V, b: V): boolean | undefined {
   if (a.k === 'ext' && b.k === 'ext') return a.path === b.path;
   if (a.k === 'num' || a.k === 'str' || b.k === 'num' || b.k === 'str') return a.k === b.k ? undefined : false;
   return a === b;
-}
-
-export function frameworkOfPath(path: string): Framework | undefined {
-  if (path === 'torch' || path.startsWith('torch.')) return 'pytorch';
-  if (path === 'keras' || path.startsWith('keras.')) return 'keras';
-  return undefined;
 }
 
 const CANON = new Map<string, string>();

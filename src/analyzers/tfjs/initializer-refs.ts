@@ -15,7 +15,7 @@ import {
   VALID_DISTRIBUTIONS,
   VALID_MODES,
 } from './tables';
-import { type InitV, type ObjV, type Prop, type V, spanOf } from './values';
+import { type InitV, type Prop, type V, spanOf } from './values';
 
 // Bound once: the `ts` namespace exposes its members through getters.
 const { isAsExpression, isNewExpression, isNoSubstitutionTemplateLiteral, isNonNullExpression, isObjectLiteralExpression, isParenthesizedExpression, isPropertyAssignment, isStringLiteral, isStringLiteralLike } = ts;
@@ -239,6 +239,3 @@ export function activationFromValue(v: V, ctx: Ctx, valueNode?: ts.Node): Activa
   }
 }
 
-export function isObj(v: V | undefined): v is ObjV {
-  return !!v && v.k === 'obj';
-}

@@ -267,18 +267,6 @@ export function joinValues(vals: V[]): V {
   return first;
 }
 
-export function asNumber(v: V | undefined): number | undefined {
-  return v && v.k === 'num' ? v.v : undefined;
-}
-
-export function asString(v: V | undefined): string | undefined {
-  return v && v.k === 'str' ? v.v : undefined;
-}
-
-export function asBool(v: V | undefined): boolean | undefined {
-  return v && v.k === 'bool' ? v.v : undefined;
-}
-
 // ---------------------------------------------------------------------------------------------------------
 // Scopes
 

@@ -44,8 +44,6 @@ export const DEFAULT_SETTINGS: Settings = {
   codeAction: { disableRuleComment: true, showDocumentation: true },
 };
 
-export const SEVERITY_SETTINGS: readonly SeveritySetting[] = ['off', 'info', 'warning', 'error'];
-
 /** Spellings people bring from ESLint, Pylance and the Problems panel. */
 const SEVERITY_ALIASES: Record<string, SeveritySetting> = {
   off: 'off',
