@@ -12,7 +12,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { TRUNC_NORMAL_2SIGMA_VARIANCE as T, truncatedNormalMean, truncatedNormalVariance } from '../../src/core/moments';
-import type { Framework, InitializerRef } from '../../src/core/model';
+import type { Framework } from '../../src/core/model';
 import { buildModel } from '../../src/rebuild/build';
 import { intendedWeight } from '../../src/rebuild/intended';
 import { getTf, model, ref, type NodeSpec } from './helpers';

@@ -7,7 +7,7 @@
  */
 import { type FixIntent, type TextEdit, slotRef } from '../../core/findings';
 import type { WeightSlot } from '../../core/initializers';
-import type { InitializerArgs, InitializerRef, LayerNode, Model, Span } from '../../core/model';
+import type { InitializerArgs, InitializerRef, Model, Span } from '../../core/model';
 import { activationAfter, consumers } from '../../core/rules/graph';
 import { FixerBase, type FixSite, fixSite, matchModel, sameSpan } from '../shared/fix-target';
 import { type Internal, analyzeInternal, internalFor } from './analyze';
